@@ -1,0 +1,13 @@
+import { loadConfig } from '../../shared/config/loadConfig';
+import { createAppServices } from '../../shared/composition/createAppServices';
+import type { AppServices } from '../../shared/composition/appServices';
+
+// Read once, when the app is loaded: a missing or bad setting stops start-up with its name.
+const config = loadConfig(process.env);
+let services: AppServices | undefined;
+
+/** This instance's services, built on first use. */
+export function currentServices(): AppServices {
+  services ??= createAppServices(config);
+  return services;
+}

@@ -1,0 +1,38 @@
+import type { HttpRequest } from '@azure/functions';
+import type { z } from 'zod';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../shared/errors/serviceError';
+import { fieldProblems } from '../../shared/errors/fieldProblems';
+
+/**
+ * Reads and validates a JSON body. The size is checked here as well as at the host, because in Azure
+ * the real Functions host applies its own (much larger) limit.
+ */
+export async function jsonBody<Schema extends z.ZodType>(
+  request: HttpRequest,
+  schema: Schema,
+  maxBytes: number,
+  options: { optional?: boolean } = {},
+): Promise<z.output<Schema>> {
+  const declaredLength = Number(request.headers.get('content-length') ?? '0');
+  if (declaredLength > maxBytes) throw payloadTooLarge(`The request body is larger than ${maxBytes} bytes.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw payloadTooLarge(`The request body is larger than ${maxBytes} bytes.`);
+
+  let value: unknown = undefined;
+  if (text.trim().length === 0) {
+    if (!options.optional) throw badRequest('A JSON request body is required.');
+  } else {
+    const contentType = request.headers.get('content-type') ?? '';
+    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+      throw unsupportedMediaType('The request body must be application/json.');
+    }
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw badRequest('The request body is not valid JSON.', undefined, 'InvalidJson');
+    }
+  }
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw badRequest('The request body is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
+  return parsed.data;
+}

@@ -1,0 +1,36 @@
+import { app } from '@azure/functions';
+import { revokeRequestSchema, teamsTokenRequestSchema, tokenRequestSchema } from '../shared/api/tokenSchemas';
+import { callerEndpoint } from './http/endpoint';
+import { jsonBody } from './http/jsonBody';
+import { jsonResponse, noContent } from './http/jsonResponse';
+
+app.http('issueToken', {
+  route: 'token',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const body = await jsonBody(request, tokenRequestSchema, services.config.http.maxRequestBodyBytes, { optional: true });
+    return jsonResponse(200, await services.tokens.issueForCaller(caller, body));
+  }),
+});
+
+app.http('revokeTokens', {
+  route: 'token/revoke',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const body = await jsonBody(request, revokeRequestSchema, services.config.http.maxRequestBodyBytes, { optional: true });
+    await services.tokens.revokeForCaller(caller, body.communicationUserId);
+    return noContent();
+  }),
+});
+
+app.http('exchangeTeamsToken', {
+  route: 'token/teams',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const body = await jsonBody(request, teamsTokenRequestSchema, services.config.http.maxRequestBodyBytes);
+    return jsonResponse(200, await services.tokens.exchangeTeamsToken(caller, body.teamsUserAadToken));
+  }),
+});

@@ -1,0 +1,23 @@
+// Azure Communication Services resource. It is a global resource; dataLocation sets where its data
+// is stored at rest.
+
+@description('Name of the Communication Services resource, unique in Azure.')
+param name string
+
+@description('Where the resource stores its data at rest, e.g. United States, Europe, UK, Japan.')
+param dataLocation string = 'United States'
+
+@description('Tags of the resource.')
+param tags object = {}
+
+resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
+  name: name
+  location: 'global'
+  tags: tags
+  properties: {
+    dataLocation: dataLocation
+  }
+}
+
+output name string = communication.name
+output endpoint string = 'https://${communication.properties.hostName}'

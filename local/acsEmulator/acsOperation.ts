@@ -1,0 +1,20 @@
+/**
+ * Names of the ACS operations the emulator serves. They key request counts and fault targeting, so a
+ * typo in a test's FaultSpec is rejected instead of silently never matching.
+ */
+export const acsOperations = [
+  'createIdentity',
+  'issueAccessToken',
+  'revokeAccessTokens',
+  'deleteIdentity',
+  'exchangeTeamsUserAccessToken',
+  'createRoom',
+  'getRoom',
+  'listRooms',
+  'updateRoom',
+  'deleteRoom',
+  'listParticipants',
+  'updateParticipants',
+] as const;
+
+export type AcsOperation = (typeof acsOperations)[number];

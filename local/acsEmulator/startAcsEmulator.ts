@@ -1,0 +1,111 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { accessKeySchema, randomAccessKey } from './accessKey';
+import { controlRoutes, type EmulatorControl } from './controlRoutes';
+import { EmulatorState } from './emulatorState';
+import { FaultInjector, type FaultSpec } from './faultInjector';
+import type { IdentitySummary } from './identityStore';
+import { identityRoutes } from './identityRoutes';
+import { RequestDispatcher } from './requestDispatcher';
+import { RequestStats } from './requestStats';
+import { roomsRoutes } from './roomsRoutes';
+import { validateTokenRoute } from './tokenValidation';
+
+export type { FaultSpec } from './faultInjector';
+
+export interface AcsEmulatorOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Base64. Default: the key stored in dataDir, else 32 random bytes. A key differing from the stored one rotates it. */
+  accessKey?: string;
+  /** When set, state (identities, revocations, rooms, signing key, access key) is kept there and reloaded. */
+  dataDir?: string;
+  /** Used in identity ids `8:acs:<resourceId>_<suffix>`; default a fixed GUID (or the stored one). */
+  resourceId?: string;
+}
+
+export interface AcsEmulator {
+  /** With a trailing slash, e.g. http://127.0.0.1:PORT/ */
+  url: string;
+  /** `endpoint=<url>;accesskey=<current key>` */
+  connectionString(): string;
+  /** Switches to a new key (random when absent) and invalidates every token issued under the old one. */
+  rotateAccessKey(newKey?: string): string;
+  injectFaults(fault: FaultSpec): void;
+  identities(): IdentitySummary[];
+  /** Requests answered (any outcome) for one operation name, or in total. */
+  requestCount(operation?: string): number;
+  close(): Promise<void>;
+}
+
+/** Starts a local stand-in for an ACS resource that the real Identity and Rooms SDK clients can use. */
+export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promise<AcsEmulator> {
+  const accessKey = options.accessKey === undefined ? undefined : accessKeySchema.parse(options.accessKey);
+  const state = await EmulatorState.open({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(accessKey ? { accessKey } : {}),
+    ...(options.resourceId ? { resourceId: options.resourceId } : {}),
+  });
+  const faults = new FaultInjector();
+  const stats = new RequestStats();
+  const lifetime = new AbortController();
+
+  const control: EmulatorControl = {
+    injectFaults: (fault) => faults.inject(fault),
+    rotateAccessKey: (newKey) => {
+      const key = newKey === undefined ? randomAccessKey() : accessKeySchema.parse(newKey);
+      state.rotateAccessKey(key);
+      void state.save().catch((error: unknown) => reportSaveFailure(error));
+      return key;
+    },
+    identities: () => state.identities.list(),
+    requestCounts: () => stats.snapshot(),
+  };
+  const dispatcher = new RequestDispatcher({
+    routes: [...identityRoutes(state), ...roomsRoutes(state), validateTokenRoute(state), ...controlRoutes(control)],
+    accessKey: () => state.accessKey,
+    faults,
+    stats,
+    signal: lifetime.signal,
+  });
+  const server = createServer(dispatcher.handle);
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    lifetime.abort();
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await stopped;
+    await dispatcher.settled();
+    await state.flush();
+  };
+
+  return {
+    url,
+    connectionString: () => `endpoint=${url};accesskey=${state.accessKey}`,
+    rotateAccessKey: control.rotateAccessKey,
+    injectFaults: control.injectFaults,
+    identities: control.identities,
+    requestCount: (operation) => stats.count(operation),
+    close: () => (closing ??= close()),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`http://${hostInUrl}:${address.port}/`);
+    });
+  });
+}
+
+function reportSaveFailure(error: unknown): void {
+  console.error(`acs emulator: could not save state: ${error instanceof Error ? error.message : String(error)}`);
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { FunctionRegistry } from './functionRegistry';
+import { invokeHttpFunction } from './invokeHttpFunction';
+import type { FunctionApp } from './loadFunctionApp';
+import { sendProblem } from './problemResponse';
+import { readRequestBody } from './readRequestBody';
+import { requestUrl } from './requestUrl';
+import { writeHttpResponse } from './writeHttpResponse';
+
+export interface Mount {
+  pathPrefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+}
+
+export interface FunctionsRequestListenerOptions {
+  app: FunctionApp;
+  registry: FunctionRegistry;
+  mounts: readonly Mount[];
+  maxRequestBodyBytes: number;
+  log: (line: string) => void;
+  /** The host's own origin, for requests without a usable Host header. */
+  origin: string;
+  /** Resolves true once appStart hooks have run (requests wait for it), false if startup failed. */
+  started: Promise<boolean>;
+}
+
+function mountFor(mounts: readonly Mount[], path: string): Mount | undefined {
+  return mounts.find(({ pathPrefix }) => {
+    const prefix = pathPrefix.replace(/\/+$/, '');
+    return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+  });
+}
+
+/** Only what is safe to keep: no query string, no headers, no body (they carry tokens). */
+function logWhenDone(
+  log: (line: string) => void,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  invocationId: string | undefined,
+): void {
+  const startedAt = performance.now();
+  res.once('close', () => {
+    const ms = Math.round(performance.now() - startedAt);
+    const status = res.writableFinished ? `${res.statusCode}` : `${res.statusCode} (aborted)`;
+    log(`${req.method} ${path} ${status} ${ms}ms ${invocationId ?? '-'}`);
+  });
+}
+
+function requestHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+}
+
+/** A failure after the status line went out can only cut the connection; before, it is a 500. */
+function answerFailure(res: ServerResponse, invocationId: string | undefined): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const detail = invocationId
+    ? `The function failed. The host log has the details under invocation ${invocationId}.`
+    : 'The request failed. The host log has the details.';
+  sendProblem(res, { status: 500, code: 'InternalError', detail, invocationId });
+}
+
+async function serveFunction(
+  options: FunctionsRequestListenerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  invocationId: string,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const route = options.registry.lookup(method, url.pathname);
+  if (route.kind === 'notFound') {
+    sendProblem(res, { status: 404, code: 'NotFound', detail: 'No function serves this path.' });
+    return;
+  }
+  if (route.kind === 'methodNotAllowed') {
+    const detail = `This path accepts ${route.allow.join(', ')}, not ${method}.`;
+    sendProblem(res, { status: 405, code: 'MethodNotAllowed', detail }, { allow: route.allow.join(', ') });
+    return;
+  }
+  const limit = options.maxRequestBodyBytes;
+  const body = await readRequestBody(req, limit);
+  if (body.kind === 'tooLarge') {
+    const detail = `The request body is larger than the ${limit} bytes allowed.`;
+    sendProblem(res, { status: 413, code: 'PayloadTooLarge', detail });
+    return;
+  }
+  const invocation = {
+    invocationId,
+    method,
+    url: url.href,
+    headers: requestHeaders(req),
+    params: route.params,
+    body: body.bytes,
+  };
+  try {
+    await writeHttpResponse(res, await invokeHttpFunction(options.app, route.fn, invocation, options.log));
+  } catch (error) {
+    options.log(`[${invocationId}] ${route.fn.name} failed: ${describeError(error)}`);
+    answerFailure(res, invocationId);
+  }
+}
+
+async function serve(options: FunctionsRequestListenerOptions, req: IncomingMessage, res: ServerResponse) {
+  const url = requestUrl(req, options.origin);
+  const mount = mountFor(options.mounts, url.pathname);
+  // Mounts are not function invocations; every function request gets an id the caller can quote.
+  const invocationId = mount ? undefined : randomUUID();
+  if (invocationId) res.setHeader('x-invocation-id', invocationId);
+  logWhenDone(options.log, req, res, url.pathname, invocationId);
+  if (!(await options.started)) {
+    res.destroy();
+    return;
+  }
+  try {
+    if (mount) await mount.handle(req, res);
+    else if (invocationId) await serveFunction(options, req, res, url, invocationId);
+  } catch (error) {
+    options.log(`${req.method} ${url.pathname} failed: ${describeError(error)}`);
+    answerFailure(res, invocationId);
+  }
+}
+
+/** Routes each request: mounts first, then the app's functions; many requests run at once. */
+export function createFunctionsRequestListener(options: FunctionsRequestListenerOptions): RequestListener {
+  return (req, res) => {
+    void serve(options, req, res);
+  };
+}

@@ -1,0 +1,141 @@
+import { parseRouteConstraint, type RouteConstraint } from './routeConstraint';
+
+/**
+ * A compiled Functions route template (`calls/{id}`, `{id?}`, `{id:int}`, `{*rest}`, `{a}.{b}`),
+ * matched the way the Functions host (ASP.NET Core routing) matches it: literal text
+ * case-insensitively, parameter values percent-decoded after the path is split into segments, so an
+ * encoded `/` (`%2F`) stays inside one parameter.
+ */
+export interface RouteTemplate {
+  readonly template: string;
+  /** One rank per segment, lower is more specific: literal, mixed, constrained, plain, catch-all. */
+  readonly precedence: readonly number[];
+  /** `path` is the request's still-encoded pathname, e.g. `/api/calls/abc`. */
+  match(path: string): Record<string, string> | undefined;
+}
+
+interface RouteParameter {
+  name: string;
+  optional: boolean;
+  catchAll: boolean;
+  defaultValue: string | undefined;
+  constraints: RouteConstraint[];
+}
+
+type SegmentPart = { literal: string } | { parameter: RouteParameter };
+
+const RANK = { literal: 1, mixed: 2, constrained: 3, plain: 4, catchAll: 5 } as const;
+
+function parseParameter(token: string): RouteParameter {
+  let spec = token.trim();
+  const catchAll = spec.startsWith('*');
+  spec = spec.replace(/^\*{1,2}/, '');
+  let optional = spec.endsWith('?');
+  if (optional) spec = spec.slice(0, -1);
+  let defaultValue: string | undefined;
+  const equals = spec.indexOf('=');
+  if (equals >= 0) {
+    defaultValue = spec.slice(equals + 1);
+    spec = spec.slice(0, equals);
+    optional = true;
+  }
+  const [name = '', ...constraintSpecs] = spec.split(':');
+  if (name === '') throw new Error(`route parameter "{${token}}" has no name`);
+  const constraints = constraintSpecs
+    .map(parseRouteConstraint)
+    .filter((constraint): constraint is RouteConstraint => constraint !== undefined);
+  return { name, optional, catchAll, defaultValue, constraints };
+}
+
+function parseSegment(segment: string): SegmentPart[] {
+  const parts: SegmentPart[] = [];
+  let rest = segment;
+  for (let open = rest.indexOf('{'); open >= 0; open = rest.indexOf('{')) {
+    const close = rest.indexOf('}', open);
+    if (close < 0) throw new Error(`unclosed "{" in route segment "${segment}"`);
+    if (open > 0) parts.push({ literal: rest.slice(0, open) });
+    parts.push({ parameter: parseParameter(rest.slice(open + 1, close)) });
+    rest = rest.slice(close + 1);
+  }
+  if (rest !== '') parts.push({ literal: rest });
+  return parts;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function rankOf(parts: SegmentPart[]): number {
+  const [only] = parts;
+  if (parts.length !== 1 || only === undefined) return RANK.mixed;
+  if ('literal' in only) return RANK.literal;
+  if (only.parameter.catchAll) return RANK.catchAll;
+  return only.parameter.constraints.length > 0 ? RANK.constrained : RANK.plain;
+}
+
+function segmentPattern(parts: SegmentPart[], isLast: boolean): string {
+  const [only] = parts;
+  if (parts.length === 1 && only !== undefined && 'parameter' in only) {
+    const { parameter } = only;
+    if (parameter.catchAll) {
+      if (!isLast) throw new Error(`catch-all parameter "${parameter.name}" must be the last segment`);
+      return '(?:/(.*))?';
+    }
+    return parameter.optional ? '(?:/([^/]+))?' : '/([^/]+)';
+  }
+  const body = parts.map((part) => ('literal' in part ? escapeRegExp(part.literal) : '([^/]+?)')).join('');
+  return `/${body}`;
+}
+
+function decodeOrUndefined(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function bindParameters(
+  parameters: RouteParameter[],
+  captures: Array<string | undefined>,
+): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (const [index, parameter] of parameters.entries()) {
+    const raw = captures[index];
+    if (raw === undefined || raw === '') {
+      if (parameter.defaultValue !== undefined) params[parameter.name] = parameter.defaultValue;
+      continue;
+    }
+    const value = decodeOrUndefined(raw);
+    if (value === undefined) return undefined;
+    if (!parameter.constraints.every((accepts) => accepts(value))) return undefined;
+    params[parameter.name] = value;
+  }
+  return params;
+}
+
+export function compileRouteTemplate(template: string): RouteTemplate {
+  const segments = template.split('/').filter((segment) => segment !== '');
+  const parsed = segments.map(parseSegment);
+  const parameters = parsed.flat().flatMap((part) => ('parameter' in part ? [part.parameter] : []));
+  const source = parsed.map((parts, index) => segmentPattern(parts, index === parsed.length - 1)).join('');
+  const pattern = new RegExp(`^${source}/?$`, 'i');
+  return {
+    template: segments.join('/'),
+    precedence: parsed.map(rankOf),
+    match(path) {
+      const found = pattern.exec(path);
+      return found ? bindParameters(parameters, found.slice(1)) : undefined;
+    },
+  };
+}
+
+/** Orders templates so the most specific is tried first, e.g. `calls/mine` before `calls/{id}`. */
+export function compareRoutePrecedence(a: RouteTemplate, b: RouteTemplate): number {
+  const length = Math.min(a.precedence.length, b.precedence.length);
+  for (let i = 0; i < length; i++) {
+    const difference = (a.precedence[i] ?? 0) - (b.precedence[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return a.precedence.length - b.precedence.length;
+}

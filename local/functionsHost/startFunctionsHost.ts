@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CoreLogLevel } from './appRegistrations';
+import { createFunctionRegistry, type FunctionRegistry } from './functionRegistry';
+import { createFunctionsRequestListener } from './functionsRequestListener';
+import { type FunctionApp, loadFunctionApp } from './loadFunctionApp';
+import { PortInUseError } from './portInUseError';
+import { readRoutePrefix } from './readRoutePrefix';
+
+export interface FunctionsHostOptions {
+  /** Folder holding the app's package.json ("main" may be a glob) and host.json. */
+  appRoot: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  hostname?: string;
+  /** Default 65536; larger bodies get 413 before the function runs. */
+  maxRequestBodyBytes?: number;
+  /** Extra non-function handlers (e.g. the dev sign-in issuer at '/dev'), matched before functions. */
+  mounts?: Array<{
+    pathPrefix: string;
+    handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+  }>;
+  /** Where host and function logs go; default console.log. */
+  log?: (line: string) => void;
+}
+
+export interface FunctionsHost {
+  /** http://127.0.0.1:PORT, no trailing slash. */
+  url: string;
+  /** host.json extensions.http.routePrefix ("api" by default); function routes sit under it. */
+  routePrefix: string;
+  /** Routes as registered (relative to routePrefix), most specific first. */
+  functions: Array<{ name: string; route: string; methods: string[] }>;
+  /** Stops accepting requests, lets those in flight finish (5 s at most), then runs appTerminate hooks. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_REQUEST_BODY_BYTES = 65_536;
+const CLOSE_GRACE_MS = 5_000;
+const QUIET_SYSTEM_LEVELS = new Set<CoreLogLevel>(['trace', 'debug', 'none']);
+
+function systemLogTo(log: (line: string) => void) {
+  return (level: CoreLogLevel, message: string): void => {
+    if (!QUIET_SYSTEM_LEVELS.has(level)) log(`[functions] ${level}: ${message}`);
+  };
+}
+
+function listen(server: Server, port: number, hostname: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, hostname) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, hostname, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const forceClose = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    server.close(() => {
+      clearTimeout(forceClose);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function originOf(hostname: string, port: number): string {
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  return `http://${host}:${port}`;
+}
+
+function logFunctions(log: (line: string) => void, url: string, registry: FunctionRegistry): void {
+  if (registry.functions.length === 0) {
+    log('No HTTP functions were registered. (Did something call app.http before the host loaded the app?)');
+    return;
+  }
+  log('Functions:');
+  const prefix = registry.routePrefix ? `/${registry.routePrefix}` : '';
+  for (const fn of registry.functions) {
+    log(`  ${fn.name}: [${fn.methods.join(',')}] ${url}${prefix}/${fn.route}`);
+  }
+}
+
+async function runAppTerminate(app: FunctionApp, log: (line: string) => void): Promise<void> {
+  const { registrations } = app;
+  try {
+    await registrations.runHooks('appTerminate', {
+      hookData: registrations.appLevelHookData,
+      appHookData: registrations.appHookData,
+    });
+  } catch (error) {
+    log(`appTerminate hook failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+
+/**
+ * Serves an Azure Functions (Node.js v4 model) app the way the Functions host would: loads its entry
+ * files with `@azure/functions-core` shimmed so every `app.http` registration reaches this host,
+ * binds the port, runs appStart hooks, then routes requests to the registered handlers.
+ *
+ * One app per process: the app's modules stay in Node's require cache (see loadFunctionApp).
+ */
+export async function startFunctionsHost(options: FunctionsHostOptions): Promise<FunctionsHost> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const hostname = options.hostname ?? '127.0.0.1';
+  const app = loadFunctionApp(options.appRoot, systemLogTo(log));
+  const registry = createFunctionRegistry(app.registrations.functions, readRoutePrefix(app.appRoot), log);
+
+  const server = createServer();
+  const port = await listen(server, options.port ?? 0, hostname);
+  const origin = originOf(hostname, port);
+  let markStarted: (started: boolean) => void = () => undefined;
+  const started = new Promise<boolean>((resolve) => (markStarted = resolve));
+  // Attached before any connection can be accepted (we are still in the 'listening' turn); requests
+  // then wait for `started`, so none reaches a function before the appStart hooks have run.
+  server.on(
+    'request',
+    createFunctionsRequestListener({
+      app,
+      registry,
+      mounts: options.mounts ?? [],
+      maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+      log,
+      origin,
+      started,
+    }),
+  );
+
+  try {
+    await app.registrations.runHooks('appStart', {
+      hookData: app.registrations.appLevelHookData,
+      appHookData: app.registrations.appHookData,
+      functionAppDirectory: app.appRoot,
+    });
+  } catch (error) {
+    markStarted(false);
+    await closeServer(server);
+    throw error;
+  }
+  markStarted(true);
+  logFunctions(log, origin, registry);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: origin,
+    routePrefix: registry.routePrefix,
+    functions: registry.functions.map(({ name, route, methods }) => ({ name, route, methods: [...methods] })),
+    close: () => (closing ??= closeServer(server).then(() => runAppTerminate(app, log))),
+  };
+}

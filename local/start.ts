@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { ConfigError } from '../shared/config/configError';
+import { readLocalSettings } from './localSettings';
+import { startLocalStack } from './startLocalStack';
+
+/**
+ * `npm start`: the whole service on this machine. Flags: `--json` prints one JSON line when ready
+ * (for tests and scripts) instead of the banner. Env: PORT (default 7071), LOCAL_DATA_DIR (default
+ * .data), LOCAL_IN_MEMORY=1 (keep nothing).
+ */
+async function main(): Promise<void> {
+  const appRoot = resolve(__dirname, '..', '..');
+  const json = process.argv.includes('--json');
+  const settings = readLocalSettings(resolve(appRoot, 'local.settings.json'), process.env);
+  const port = Number(settings.PORT ?? 7071);
+  const inMemory = settings.LOCAL_IN_MEMORY === '1' || settings.LOCAL_IN_MEMORY === 'true';
+  const dataDir = inMemory ? undefined : resolve(appRoot, settings.LOCAL_DATA_DIR ?? '.data');
+
+  const stack = await startLocalStack({
+    appRoot,
+    port,
+    settings,
+    ...(dataDir ? { dataDir } : {}),
+    ...(json ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+  });
+
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ url: stack.url, issuer: stack.issuer, emulatorUrl: stack.emulatorUrl, tablesUrl: stack.tablesUrl })}\n`,
+    );
+  } else {
+    printBanner(stack, dataDir);
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir: string | undefined): void {
+  const lines = [
+    '',
+    `ACS trusted service running at ${stack.url}/api`,
+    `  health:        ${stack.url}/api/health`,
+    `  OpenAPI:       ${stack.url}/api/openapi.json`,
+    `  dev sign-in:   POST ${stack.url}/dev/token  {"sub":"alice"}   (issuer ${stack.issuer})`,
+    ...(stack.emulatorUrl ? [`  ACS emulator:  ${stack.emulatorUrl}`] : []),
+    ...(stack.tablesUrl ? [`  Azurite table: ${stack.tablesUrl}`] : []),
+    `  data:          ${dataDir ?? 'in memory (nothing kept)'}`,
+    '',
+    'Try it:',
+    `  TOKEN=$(curl -s -X POST ${stack.url}/dev/token -H 'content-type: application/json' -d '{"sub":"alice"}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+    `  curl -s -X POST ${stack.url}/api/token -H "authorization: Bearer $TOKEN"`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || (error instanceof Error && /Port \d+ is in use/.test(error.message))) {
+    console.error(`Cannot start: ${error.message}`);
+  } else {
+    console.error(`Cannot start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  }
+  process.exit(1);
+});

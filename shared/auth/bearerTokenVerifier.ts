@@ -1,0 +1,114 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import { dependencyUnavailable, unauthorized } from '../errors/serviceError';
+import { maxSubjectIdLength, type Caller } from './caller';
+
+export interface BearerTokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+  clockSkewSeconds: number;
+  subjectClaim: string;
+  rolesClaim: string;
+  adminRole: string;
+  /** How long discovery is trusted before it is read again. */
+  discoveryMaxAgeMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface BearerTokenVerifier {
+  /** Resolves to the caller, or rejects with 401 (bad token) or 503 (the issuer cannot be reached). */
+  verify(authorizationHeader: string | null | undefined): Promise<Caller>;
+}
+
+const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
+
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+
+/**
+ * Verifies bearer JWTs against an OIDC issuer: discovery, then the issuer's JWKS (cached by jose,
+ * which refetches on an unknown `kid`, so key rollover needs no restart), issuer, audience,
+ * expiry with a small skew, and an algorithm allow-list (so `none` and HS* are never accepted).
+ */
+export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): BearerTokenVerifier {
+  const fetchImpl = options.fetch ?? fetch;
+  const discoveryMaxAgeMs = options.discoveryMaxAgeMs ?? 60 * 60 * 1000;
+  let keySet: { value: Promise<KeySet>; loadedAt: number } | undefined;
+
+  const discover = async (): Promise<KeySet> => {
+    const url = `${options.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+    const response = await fetchImpl(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`discovery answered ${response.status}`);
+    const document = discoverySchema.parse(await response.json());
+    if (document.issuer !== options.issuer) throw new Error('discovery names another issuer');
+    return createRemoteJWKSet(new URL(document.jwks_uri), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+  };
+
+  const currentKeySet = (): Promise<KeySet> => {
+    const now = Date.now();
+    if (!keySet || now - keySet.loadedAt > discoveryMaxAgeMs) {
+      const value = discover();
+      const entry = { value, loadedAt: now };
+      keySet = entry;
+      // A failed discovery must not stick: the next request tries again.
+      value.catch(() => {
+        if (keySet === entry) keySet = undefined;
+      });
+    }
+    return keySet.value;
+  };
+
+  return {
+    async verify(authorizationHeader) {
+      const token = bearerToken(authorizationHeader);
+      let keys: KeySet;
+      try {
+        keys = await currentKeySet();
+      } catch {
+        throw dependencyUnavailable('The identity provider cannot be reached.', 5, 'IdentityProviderUnavailable');
+      }
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, keys, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms: options.algorithms,
+          clockTolerance: options.clockSkewSeconds,
+          requiredClaims: ['exp', options.subjectClaim],
+        }));
+      } catch (error) {
+        if (error instanceof joseErrors.JWKSTimeout || isNetworkFailure(error)) {
+          throw dependencyUnavailable('The identity provider cannot be reached.', 5, 'IdentityProviderUnavailable');
+        }
+        throw unauthorized('The bearer token is not valid.');
+      }
+      return toCaller(payload, options);
+    },
+  };
+}
+
+function bearerToken(header: string | null | undefined): string {
+  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header?.trim() ?? '');
+  if (!match?.[1]) throw unauthorized('A bearer token is required.');
+  return match[1];
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && /fetch failed/i.test(error.message);
+}
+
+function toCaller(payload: JWTPayload, options: BearerTokenVerifierOptions): Caller {
+  const subjectId = payload[options.subjectClaim];
+  if (typeof subjectId !== 'string' || subjectId.length === 0 || subjectId.length > maxSubjectIdLength) {
+    throw unauthorized(`The bearer token has no usable '${options.subjectClaim}' claim.`);
+  }
+  const rolesClaim = payload[options.rolesClaim];
+  const roles = Array.isArray(rolesClaim) ? rolesClaim.filter((role): role is string => typeof role === 'string') : [];
+  const objectId = typeof payload.oid === 'string' ? payload.oid : undefined;
+  return {
+    subjectId,
+    roles,
+    isAdmin: roles.includes(options.adminRole),
+    ...(objectId ? { objectId } : {}),
+  };
+}

@@ -1,0 +1,32 @@
+import type { TokenCredential } from '@azure/core-auth';
+import type { AuditLog } from '../audit/auditLog';
+import type { BearerTokenVerifier } from '../auth/bearerTokenVerifier';
+import type { AppConfig } from '../config/appConfig';
+import type { HealthReport } from '../health/healthCheck';
+import type { IdentityService } from '../identity/identityService';
+import type { IdentityStore } from '../identity/identityStore';
+import type { SecretProvider } from '../secrets/secretProvider';
+import type { TableClients } from '../storage/tableClients';
+import type { TokenService } from '../tokens/tokenService';
+
+/** Everything the functions call into, built once per instance from the configuration. */
+export interface AppServices {
+  config: AppConfig;
+  verifier: BearerTokenVerifier;
+  identities: IdentityService;
+  identityStore: IdentityStore;
+  tokens: TokenService;
+  audit: AuditLog;
+  tables: TableClients;
+  /** Resolves once the tables exist; a failure is retried on the next call. */
+  ready(): Promise<void>;
+  health(): Promise<HealthReport>;
+}
+
+/** What differs between Azure, the local host and tests; each has a production default. */
+export interface AppDependencies {
+  credential?: TokenCredential;
+  secrets?: SecretProvider;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+}

@@ -1,0 +1,45 @@
+import type { AcsScope } from './appSettingsSchema';
+
+export type AcsConnection =
+  | { kind: 'connectionString'; source: 'environment'; connectionString: string }
+  | { kind: 'connectionString'; source: 'keyVault'; secretName: string }
+  | { kind: 'entra'; endpoint: string };
+
+export type TablesConnection = { kind: 'connectionString'; connectionString: string } | { kind: 'entra'; endpoint: string };
+
+export type TokenCacheKeySource =
+  | { kind: 'none' }
+  | { kind: 'environment'; key: string }
+  | { kind: 'keyVault'; secretName: string };
+
+/** The validated configuration, shaped for the code that uses it. */
+export interface AppConfig {
+  auth: {
+    issuer: string;
+    audience: string;
+    subjectClaim: string;
+    rolesClaim: string;
+    adminRole: string;
+    algorithms: string[];
+    clockSkewSeconds: number;
+  };
+  acs: {
+    connection: AcsConnection;
+    maxRetries: number;
+    maxRetryDelayMs: number;
+    teamsAppId?: string;
+  };
+  tables: { connection: TablesConnection; namePrefix: string };
+  keyVault?: { url: string; secretTtlSeconds: number };
+  tokens: {
+    defaultScopes: AcsScope[];
+    userAllowedScopes: AcsScope[];
+    adminAllowedScopes: AcsScope[];
+    rateLimitPerMinute: number;
+    cacheKey: TokenCacheKeySource;
+    cacheMinLifetimeMinutes: number;
+  };
+  identities: { capPerSubject: number };
+  calls: { maxInvitees: number };
+  http: { maxRequestBodyBytes: number };
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/** The five scopes ACS issues tokens for. */
+export const acsScopes = ['chat', 'chat.join', 'chat.join.limited', 'voip', 'voip.join'] as const;
+export type AcsScope = (typeof acsScopes)[number];
+
+const scopeList = z.string().transform((value, ctx) => {
+  const scopes = value
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter((scope) => scope.length > 0);
+  const unknown = scopes.filter((scope) => !(acsScopes as readonly string[]).includes(scope));
+  if (scopes.length === 0 || unknown.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a comma-separated, non-empty list of ${acsScopes.join(', ')}${
+        unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ''
+      }`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(scopes)] as AcsScope[];
+});
+
+const integer = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * Every app setting the service reads, as Azure Functions app settings (environment variables).
+ * Settings without a default are required; infra/ is checked against this schema so that code and
+ * deployment cannot drift apart.
+ */
+export const appSettingsSchema = z.object({
+  AUTH_ISSUER: httpUrl.describe(
+    "OIDC issuer of the app's users; discovery is read from `<issuer>/.well-known/openid-configuration`.",
+  ),
+  AUTH_AUDIENCE: z
+    .string()
+    .min(1)
+    .describe(
+      "The audience (`aud`) the bearer tokens must carry: the app registration's client id or app id URI.",
+    ),
+  AUTH_SUBJECT_CLAIM: z
+    .string()
+    .min(1)
+    .default('sub')
+    .describe('The claim that identifies the caller: `sub`, or `oid` for Entra ID.'),
+  AUTH_ROLES_CLAIM: z.string().min(1).default('roles').describe("The claim that holds the caller's roles."),
+  AUTH_ADMIN_ROLE: z.string().min(1).default('admin').describe('The role that makes a caller an admin.'),
+  AUTH_ALGORITHMS: z
+    .string()
+    .default('RS256')
+    .transform((value) => value.split(',').map((alg) => alg.trim()))
+    .pipe(
+      z
+        .array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']))
+        .min(1),
+    )
+    .describe('Signature algorithms accepted on bearer tokens.'),
+  AUTH_CLOCK_SKEW_SECONDS: integer(0, 300, 60).describe('Allowed clock skew when checking `exp` and `nbf`.'),
+
+  ACS_AUTH: z
+    .enum(['key', 'entra'])
+    .default('key')
+    .describe(
+      '`key`: ACS is reached with its connection string (from Key Vault or the environment); `entra`: with the managed identity.',
+    ),
+  ACS_CONNECTION_STRING: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('ACS connection string, when it does not come from Key Vault (local runs).'),
+  ACS_ENDPOINT: httpUrl.optional().describe('ACS endpoint, for `ACS_AUTH=entra`.'),
+  ACS_MAX_RETRIES: integer(0, 10, 3).describe(
+    'Retries of an ACS call that answered 429 or 5xx, before the client gets 503.',
+  ),
+  ACS_MAX_RETRY_DELAY_MS: integer(0, 60_000, 2_000).describe(
+    'Longest single wait between ACS retries, whatever Retry-After says.',
+  ),
+  TEAMS_APP_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Entra application id used for the Teams user token exchange; the exchange is off without it.'),
+
+  TABLES_CONNECTION_STRING: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Table Storage by connection string (local runs, Azurite).'),
+  TABLES_ENDPOINT: httpUrl.optional().describe('Table Storage by endpoint and managed identity (Azure).'),
+  TABLE_NAME_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,29}$/, 'must be a letter followed by up to 29 letters or digits')
+    .default('acs')
+    .describe('Prefix of every table name, so several deployments or test runs can share one account.'),
+
+  KEY_VAULT_URL: httpUrl
+    .optional()
+    .describe(
+      'Key Vault holding the ACS connection string and the token-cache key; without it they come from the environment.',
+    ),
+  KEY_VAULT_ACS_SECRET_NAME: z.string().min(1).default('acs-connection-string'),
+  KEY_VAULT_CACHE_KEY_SECRET_NAME: z.string().min(1).default('token-cache-key'),
+  SECRET_CACHE_TTL_SECONDS: integer(1, 86_400, 300).describe(
+    'How long a secret read from Key Vault is reused before it is read again.',
+  ),
+  TOKEN_CACHE_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Token-cache key (base64 of 32 bytes), when it does not come from Key Vault; without a key the cache is off.',
+    ),
+  TOKEN_CACHE_MIN_LIFETIME_MINUTES: integer(1, 1440, 30).describe(
+    'A cached token is reused only while it has at least this much lifetime left.',
+  ),
+
+  TOKEN_DEFAULT_SCOPES: scopeList.default(['voip']).describe('Scopes issued when a user asks for none.'),
+  TOKEN_USER_ALLOWED_SCOPES: scopeList
+    .default(['chat', 'voip'])
+    .describe('Scopes a user may ask for at `POST /api/token`.'),
+  TOKEN_ADMIN_ALLOWED_SCOPES: scopeList
+    .default([...acsScopes])
+    .describe('Scopes an admin may ask for on a service or bot identity.'),
+  TOKEN_RATE_LIMIT_PER_MINUTE: integer(1, 100_000, 60).describe(
+    'Tokens one subject may be issued per minute, across all instances.',
+  ),
+  IDENTITY_CAP_PER_SUBJECT: integer(1, 1000, 10).describe('ACS identities one subject may hold.'),
+
+  CALLS_MAX_INVITEES: integer(1, 1000, 100).describe('Invitees one call may have.'),
+  MAX_REQUEST_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 65_536).describe(
+    'Largest request body a function accepts.',
+  ),
+});
+
+export type AppSettings = z.output<typeof appSettingsSchema>;

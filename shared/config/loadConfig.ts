@@ -1,0 +1,105 @@
+import { appSettingsSchema, type AppSettings } from './appSettingsSchema';
+import type { AcsConnection, AppConfig, TablesConnection, TokenCacheKeySource } from './appConfig';
+import { ConfigError } from './configError';
+
+type Environment = Record<string, string | undefined>;
+
+/** Reads and validates every setting once; throws a ConfigError naming each missing or bad one. */
+export function loadConfig(env: Environment): AppConfig {
+  // Empty strings are how app settings are often "unset"; treat them as absent so defaults apply.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = appSettingsSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        setting: String(issue.path[0] ?? '(settings)'),
+        message: issue.message,
+      })),
+    );
+  }
+  return toAppConfig(parsed.data);
+}
+
+function toAppConfig(settings: AppSettings): AppConfig {
+  const problems: Array<{ setting: string; message: string }> = [];
+  const acs = acsConnection(settings, problems);
+  const tables = tablesConnection(settings, problems);
+  if (problems.length > 0 || !acs || !tables) throw new ConfigError(problems);
+  return {
+    auth: {
+      issuer: settings.AUTH_ISSUER,
+      audience: settings.AUTH_AUDIENCE,
+      subjectClaim: settings.AUTH_SUBJECT_CLAIM,
+      rolesClaim: settings.AUTH_ROLES_CLAIM,
+      adminRole: settings.AUTH_ADMIN_ROLE,
+      algorithms: settings.AUTH_ALGORITHMS,
+      clockSkewSeconds: settings.AUTH_CLOCK_SKEW_SECONDS,
+    },
+    acs: {
+      connection: acs,
+      maxRetries: settings.ACS_MAX_RETRIES,
+      maxRetryDelayMs: settings.ACS_MAX_RETRY_DELAY_MS,
+      ...(settings.TEAMS_APP_ID ? { teamsAppId: settings.TEAMS_APP_ID } : {}),
+    },
+    tables: { connection: tables, namePrefix: settings.TABLE_NAME_PREFIX },
+    ...(settings.KEY_VAULT_URL
+      ? { keyVault: { url: settings.KEY_VAULT_URL, secretTtlSeconds: settings.SECRET_CACHE_TTL_SECONDS } }
+      : {}),
+    tokens: {
+      defaultScopes: settings.TOKEN_DEFAULT_SCOPES,
+      userAllowedScopes: settings.TOKEN_USER_ALLOWED_SCOPES,
+      adminAllowedScopes: settings.TOKEN_ADMIN_ALLOWED_SCOPES,
+      rateLimitPerMinute: settings.TOKEN_RATE_LIMIT_PER_MINUTE,
+      cacheKey: tokenCacheKey(settings),
+      cacheMinLifetimeMinutes: settings.TOKEN_CACHE_MIN_LIFETIME_MINUTES,
+    },
+    identities: { capPerSubject: settings.IDENTITY_CAP_PER_SUBJECT },
+    calls: { maxInvitees: settings.CALLS_MAX_INVITEES },
+    http: { maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES },
+  };
+}
+
+function acsConnection(
+  settings: AppSettings,
+  problems: Array<{ setting: string; message: string }>,
+): AcsConnection | undefined {
+  if (settings.ACS_AUTH === 'entra') {
+    if (settings.ACS_ENDPOINT) return { kind: 'entra', endpoint: settings.ACS_ENDPOINT };
+    problems.push({ setting: 'ACS_ENDPOINT', message: 'is required when ACS_AUTH=entra' });
+    return undefined;
+  }
+  if (settings.ACS_CONNECTION_STRING) {
+    if (!/endpoint=[^;]+/i.test(settings.ACS_CONNECTION_STRING) || !/accesskey=[^;]+/i.test(settings.ACS_CONNECTION_STRING)) {
+      // The value itself is a secret: never echo it.
+      problems.push({ setting: 'ACS_CONNECTION_STRING', message: 'must have the form endpoint=...;accesskey=...' });
+      return undefined;
+    }
+    return { kind: 'connectionString', source: 'environment', connectionString: settings.ACS_CONNECTION_STRING };
+  }
+  if (settings.KEY_VAULT_URL) {
+    return { kind: 'connectionString', source: 'keyVault', secretName: settings.KEY_VAULT_ACS_SECRET_NAME };
+  }
+  problems.push({
+    setting: 'ACS_CONNECTION_STRING',
+    message: 'is required unless KEY_VAULT_URL is set (or ACS_AUTH=entra with ACS_ENDPOINT)',
+  });
+  return undefined;
+}
+
+function tablesConnection(
+  settings: AppSettings,
+  problems: Array<{ setting: string; message: string }>,
+): TablesConnection | undefined {
+  if (settings.TABLES_CONNECTION_STRING) {
+    return { kind: 'connectionString', connectionString: settings.TABLES_CONNECTION_STRING };
+  }
+  if (settings.TABLES_ENDPOINT) return { kind: 'entra', endpoint: settings.TABLES_ENDPOINT };
+  problems.push({ setting: 'TABLES_CONNECTION_STRING', message: 'or TABLES_ENDPOINT is required' });
+  return undefined;
+}
+
+function tokenCacheKey(settings: AppSettings): TokenCacheKeySource {
+  if (settings.TOKEN_CACHE_KEY) return { kind: 'environment', key: settings.TOKEN_CACHE_KEY };
+  if (settings.KEY_VAULT_URL) return { kind: 'keyVault', secretName: settings.KEY_VAULT_CACHE_KEY_SECRET_NAME };
+  return { kind: 'none' };
+}

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import type { AcsIdentityGateway } from '../acs/acsIdentityGateway';
+import type { AuditLog } from '../audit/auditLog';
+import { conflict, dependencyUnavailable, forbidden, notFound } from '../errors/serviceError';
+import type { IdentityRecord, SubjectIdentity } from './identityRecords';
+import type { DefaultEntity, IdentityStore, Versioned } from './identityStore';
+import type { TokenCache } from '../tokens/tokenCache';
+
+export interface IdentityServiceOptions {
+  store: IdentityStore;
+  acs: AcsIdentityGateway;
+  audit: AuditLog;
+  capPerSubject: number;
+  /** Tokens cached for a deleted identity must never be served. */
+  tokenCache?: Pick<TokenCache, 'invalidate'>;
+  clock?: () => Date;
+  /** How long a pending creation claim is honoured before another instance may take it over. */
+  creationLeaseMs?: number;
+  /** How long a request waits for another instance's creation to finish before answering 503. */
+  creationWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface IdentityService {
+  /** The caller's default identity, created in ACS on first use (exactly once across instances). */
+  defaultIdentity(subjectId: string): Promise<string>;
+  /** Throws 403 unless the subject is linked to the identity. */
+  assertLinked(subjectId: string, communicationUserId: string): Promise<void>;
+  listForSubject(subjectId: string): Promise<SubjectIdentity[]>;
+  addIdentity(subjectId: string, label: string): Promise<SubjectIdentity>;
+  /** Unlinks; deletes the ACS identity when no subject is left on it. */
+  removeIdentity(subjectId: string, communicationUserId: string): Promise<void>;
+  /** Every link of the subject, and every identity left with no subject. */
+  eraseSubject(subjectId: string): Promise<void>;
+  createServiceIdentity(actor: string, subjects: string[], label: string): Promise<IdentityRecord>;
+  getIdentity(communicationUserId: string): Promise<IdentityRecord>;
+  link(actor: string, communicationUserId: string, subjectId: string): Promise<void>;
+  unlink(actor: string, communicationUserId: string, subjectId: string): Promise<void>;
+  deleteIdentity(actor: string, communicationUserId: string): Promise<void>;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createIdentityService(options: IdentityServiceOptions): IdentityService {
+  const { store, acs, audit } = options;
+  const clock = options.clock ?? (() => new Date());
+  const leaseMs = options.creationLeaseMs ?? 30_000;
+  const waitMs = options.creationWaitMs ?? 15_000;
+  const sleep = options.sleep ?? sleepFor;
+
+  /*
+   * Get-or-create, safe across instances and crashes. The subject's "default" row is both the pointer
+   * to its default identity and the lease on creating it:
+   *   1. No row: insert {state: pending, claimId}. The insert is atomic, so exactly one caller wins;
+   *      the others see 409 and wait for the winner.
+   *   2. The winner creates the ACS identity, then replaces the row (ETag) with {state: created, id}.
+   *      From here on the id is durable: no one will create another.
+   *   3. Anyone who finds "created" finishes the job: meta and both link rows (idempotent upserts of
+   *      the same values), then replaces the row (ETag) with {state: ready}.
+   * A crash after 2 is finished by the next request. A crash between creating the ACS identity and
+   * step 2 leaves the row pending: once its lease expires the next request takes the claim over
+   * (ETag) and creates a new identity; the first one stays in ACS with no mapping and no token ever
+   * issued (ACS identities cannot be listed, so it cannot be found to delete). A claimant that finds
+   * its claim taken over when it reaches step 2 deletes the identity it created and adopts the other.
+   */
+  const defaultIdentity = async (subjectId: string): Promise<string> => {
+    const deadline = Date.now() + waitMs;
+    for (let attempt = 0; ; attempt++) {
+      const current = await store.readDefault(subjectId);
+      if (!current) {
+        const claim = await store.createDefault(pendingClaim(subjectId));
+        if (claim) return completeClaim(claim);
+        continue;
+      }
+      const row = current.value;
+      if (row.state === 'ready' && row.communicationUserId) return row.communicationUserId;
+      if (row.state === 'created' && row.communicationUserId) return finishCreation(current);
+      if (clock().getTime() - row.claimedAt > leaseMs) {
+        const taken = await store.replaceDefault(pendingClaim(subjectId), current.etag);
+        if (taken) return completeClaim(taken);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw dependencyUnavailable('The identity is still being created; try again.', 1, 'IdentityCreationPending');
+      }
+      await sleep(Math.min(250, 20 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random()));
+    }
+  };
+
+  const pendingClaim = (subjectId: string): DefaultEntity => ({
+    subjectId,
+    state: 'pending',
+    claimId: randomUUID(),
+    claimedAt: clock().getTime(),
+  });
+
+  const completeClaim = async (claim: Versioned<DefaultEntity>): Promise<string> => {
+    let communicationUserId: string;
+    try {
+      communicationUserId = await acs.createIdentity();
+    } catch (error) {
+      // Give the claim back so a retry need not wait for the lease to expire.
+      await store.deleteDefault(claim.value.subjectId, claim.etag).catch(() => undefined);
+      throw error;
+    }
+    const created = await store.replaceDefault(
+      { ...claim.value, state: 'created', communicationUserId, createdAt: clock().toISOString() },
+      claim.etag,
+    );
+    if (!created) {
+      // Our lease expired and another instance took over: theirs is the one that counts.
+      await acs.deleteIdentity(communicationUserId).catch(() => undefined);
+      return defaultIdentity(claim.value.subjectId);
+    }
+    await audit.record({ action: 'identity.created', actor: claim.value.subjectId, subjectId: claim.value.subjectId, communicationUserId });
+    return finishCreation(created);
+  };
+
+  const finishCreation = async (created: Versioned<DefaultEntity>): Promise<string> => {
+    const { subjectId, communicationUserId } = created.value;
+    if (!communicationUserId) throw new Error('A created default identity must have an id.');
+    const createdAt = created.value.createdAt ?? clock().toISOString();
+    await store.writeMeta({ communicationUserId, label: 'default', kind: 'user', createdAt });
+    await store.link({ subjectId, communicationUserId, label: 'default', createdAt });
+    // Losing this race only means someone else marked it ready first.
+    await store.replaceDefault({ ...created.value, state: 'ready' }, created.etag);
+    return communicationUserId;
+  };
+
+  const assertLinked = async (subjectId: string, communicationUserId: string) => {
+    if (!(await store.readLink(subjectId, communicationUserId))) {
+      throw forbidden('The identity is not linked to the caller.', 'IdentityNotLinked');
+    }
+  };
+
+  /** Points the subject's default at its oldest remaining identity, or clears it. */
+  const repairDefault = async (subjectId: string, removedId: string) => {
+    const { links, default: current } = await store.readSubject(subjectId);
+    if (!current || current.value.communicationUserId !== removedId) return;
+    const next = links
+      .filter((link) => link.communicationUserId !== removedId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+    if (next) {
+      await store.replaceDefault(
+        { ...current.value, state: 'ready', communicationUserId: next.communicationUserId },
+        current.etag,
+      );
+    } else {
+      await store.deleteDefault(subjectId, current.etag);
+    }
+  };
+
+  /** Deletes the identity in ACS and its meta when no subject is left on it. */
+  const deleteIfOrphaned = async (actor: string, communicationUserId: string) => {
+    if ((await store.subjectsOf(communicationUserId, 1)).length > 0) return;
+    await deleteInAcs(communicationUserId);
+    await store.deleteMeta(communicationUserId);
+    await audit.record({ action: 'identity.deleted', actor, communicationUserId });
+  };
+
+  const deleteInAcs = async (communicationUserId: string) => {
+    await options.tokenCache?.invalidate(communicationUserId);
+    await acs.deleteIdentity(communicationUserId);
+  };
+
+  const unlinkEverywhere = async (actor: string, subjectId: string, communicationUserId: string) => {
+    await store.unlink(subjectId, communicationUserId);
+    await repairDefault(subjectId, communicationUserId);
+    await audit.record({ action: 'identity.unlinked', actor, subjectId, communicationUserId });
+  };
+
+  const getIdentity = async (communicationUserId: string): Promise<IdentityRecord> => {
+    const meta = await store.readMeta(communicationUserId);
+    if (!meta) throw notFound('No such identity.', 'IdentityNotFound');
+    return { ...meta, subjects: await store.subjectsOf(communicationUserId) };
+  };
+
+  return {
+    defaultIdentity,
+    assertLinked,
+
+    async listForSubject(subjectId) {
+      const { links, default: current } = await store.readSubject(subjectId);
+      const defaultId = current?.value.state === 'ready' ? current.value.communicationUserId : undefined;
+      return links
+        .map((link) => ({
+          communicationUserId: link.communicationUserId,
+          label: link.label,
+          isDefault: link.communicationUserId === defaultId,
+          createdAt: link.createdAt,
+        }))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+
+    async addIdentity(subjectId, label) {
+      // Make sure the default exists first, so that an extra identity is never taken for the default.
+      await defaultIdentity(subjectId);
+      const { links } = await store.readSubject(subjectId);
+      if (links.length >= options.capPerSubject) {
+        throw conflict(`A subject may hold at most ${options.capPerSubject} identities.`, 'IdentityCapReached');
+      }
+      const communicationUserId = await acs.createIdentity();
+      const createdAt = clock().toISOString();
+      await store.writeMeta({ communicationUserId, label, kind: 'user', createdAt });
+      await store.link({ subjectId, communicationUserId, label, createdAt });
+      await audit.record({ action: 'identity.created', actor: subjectId, subjectId, communicationUserId });
+      return { communicationUserId, label, isDefault: false, createdAt };
+    },
+
+    async removeIdentity(subjectId, communicationUserId) {
+      if (!(await store.readLink(subjectId, communicationUserId))) {
+        throw notFound('The caller has no such identity.', 'IdentityNotFound');
+      }
+      await unlinkEverywhere(subjectId, subjectId, communicationUserId);
+      await deleteIfOrphaned(subjectId, communicationUserId);
+    },
+
+    async eraseSubject(subjectId) {
+      const { links, default: current } = await store.readSubject(subjectId);
+      for (const link of links) {
+        await store.unlink(subjectId, link.communicationUserId);
+        await deleteIfOrphaned(subjectId, link.communicationUserId);
+      }
+      // A default row pointing at an identity with no link left (a crash mid-creation).
+      const pendingId = current?.value.communicationUserId;
+      if (pendingId && !links.some((link) => link.communicationUserId === pendingId)) {
+        await store.unlink(subjectId, pendingId);
+        await deleteIfOrphaned(subjectId, pendingId);
+      }
+      if (current) await store.deleteDefault(subjectId);
+      await audit.record({ action: 'subject.erased', actor: subjectId, subjectId });
+    },
+
+    async createServiceIdentity(actor, subjects, label) {
+      const communicationUserId = await acs.createIdentity();
+      const createdAt = clock().toISOString();
+      await store.writeMeta({ communicationUserId, label, kind: 'service', createdAt });
+      await audit.record({ action: 'identity.created', actor, communicationUserId });
+      for (const subjectId of subjects) {
+        await store.link({ subjectId, communicationUserId, label, createdAt });
+        await audit.record({ action: 'identity.linked', actor, subjectId, communicationUserId });
+      }
+      return { communicationUserId, label, kind: 'service', createdAt, subjects: [...new Set(subjects)] };
+    },
+
+    getIdentity,
+
+    async link(actor, communicationUserId, subjectId) {
+      const meta = await store.readMeta(communicationUserId);
+      if (!meta) throw notFound('No such identity.', 'IdentityNotFound');
+      await store.link({ subjectId, communicationUserId, label: meta.label, createdAt: clock().toISOString() });
+      await audit.record({ action: 'identity.linked', actor, subjectId, communicationUserId });
+    },
+
+    async unlink(actor, communicationUserId, subjectId) {
+      if (!(await store.readMeta(communicationUserId))) throw notFound('No such identity.', 'IdentityNotFound');
+      if (!(await store.readLink(subjectId, communicationUserId))) {
+        throw notFound('The subject is not linked to this identity.', 'LinkNotFound');
+      }
+      await unlinkEverywhere(actor, subjectId, communicationUserId);
+    },
+
+    async deleteIdentity(actor, communicationUserId) {
+      const subjects = await store.subjectsOf(communicationUserId);
+      const meta = await store.readMeta(communicationUserId);
+      if (!meta && subjects.length === 0) throw notFound('No such identity.', 'IdentityNotFound');
+      // Links first, so nobody is handed a token for an identity about to disappear; every step is
+      // idempotent, so a retry after a failure part-way finishes the job.
+      for (const subjectId of subjects) await unlinkEverywhere(actor, subjectId, communicationUserId);
+      await deleteInAcs(communicationUserId);
+      await store.deleteMeta(communicationUserId);
+      await audit.record({ action: 'identity.deleted', actor, communicationUserId });
+    },
+  };
+}

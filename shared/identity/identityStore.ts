@@ -1,0 +1,240 @@
+import { odata, type TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import type { TableClients } from '../storage/tableClients';
+import { tableKey } from '../storage/tableKey';
+import { asStorageUnavailable, isConflict, isNotFound, isPreconditionFailed } from '../storage/storageFailure';
+
+/*
+ * Layout (keys are SHA-256 digests of the ids, see tableKey; the ids themselves are properties):
+ *   Subjects   PK=key(subject)  RK="identity_"+key(identity)  a link: {subjectId, communicationUserId, label, createdAt}
+ *   Subjects   PK=key(subject)  RK="default"                 the default identity and its creation lease
+ *   Identities PK=key(identity) RK="identity"                meta: {communicationUserId, label, kind, createdAt}
+ *   Identities PK=key(identity) RK="subject_"+key(subject)   reverse link: {subjectId, communicationUserId}
+ * A link is written reverse-first and removed forward-first: the forward link is what authorizes a
+ * subject to use an identity, so it exists only while the reverse one does.
+ */
+
+export interface LinkEntity {
+  subjectId: string;
+  communicationUserId: string;
+  label: string;
+  createdAt: string;
+}
+
+export interface IdentityMetaEntity {
+  communicationUserId: string;
+  label: string;
+  kind: 'user' | 'service';
+  createdAt: string;
+}
+
+export type DefaultState = 'pending' | 'created' | 'ready';
+
+export interface DefaultEntity {
+  subjectId: string;
+  state: DefaultState;
+  claimId: string;
+  /** Epoch ms when the current claim was taken; a pending claim older than the lease may be taken over. */
+  claimedAt: number;
+  communicationUserId?: string;
+  createdAt?: string;
+}
+
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+const defaultRowKey = 'default';
+const metaRowKey = 'identity';
+const linkPrefix = 'identity_';
+const reversePrefix = 'subject_';
+// The first character after '_' in code-point order: bounds a prefix range query.
+const prefixEnd = (prefix: string) => `${prefix.slice(0, -1)}\``;
+
+export interface IdentityStore {
+  readDefault(subjectId: string): Promise<Versioned<DefaultEntity> | undefined>;
+  /** false when another instance created it first. */
+  createDefault(entity: DefaultEntity): Promise<Versioned<DefaultEntity> | undefined>;
+  /** undefined when the row changed since it was read (lost a race). */
+  replaceDefault(entity: DefaultEntity, etag: string): Promise<Versioned<DefaultEntity> | undefined>;
+  deleteDefault(subjectId: string, etag?: string): Promise<void>;
+  readMeta(communicationUserId: string): Promise<IdentityMetaEntity | undefined>;
+  writeMeta(entity: IdentityMetaEntity): Promise<void>;
+  deleteMeta(communicationUserId: string): Promise<void>;
+  /** Writes both directions, reverse first. Idempotent. */
+  link(entity: LinkEntity): Promise<void>;
+  /** Removes both directions, forward first. Idempotent. */
+  unlink(subjectId: string, communicationUserId: string): Promise<void>;
+  readLink(subjectId: string, communicationUserId: string): Promise<LinkEntity | undefined>;
+  /** The subject's partition in one query: its links and its default row. */
+  readSubject(subjectId: string): Promise<{ links: LinkEntity[]; default?: Versioned<DefaultEntity> }>;
+  subjectsOf(communicationUserId: string, limit?: number): Promise<string[]>;
+}
+
+export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Identities'>): IdentityStore {
+  const subjects = tables.Subjects;
+  const identities = tables.Identities;
+
+  return {
+    async readDefault(subjectId) {
+      const entity = await readEntity(subjects, tableKey(subjectId), defaultRowKey);
+      return entity && { value: toDefault(entity), etag: entity.etag };
+    },
+    async createDefault(entity) {
+      try {
+        const result = await subjects.createEntity({
+          partitionKey: tableKey(entity.subjectId),
+          rowKey: defaultRowKey,
+          ...entity,
+        });
+        return { value: entity, etag: result.etag ?? '' };
+      } catch (error) {
+        if (isConflict(error)) return undefined;
+        throw asStorageUnavailable(error);
+      }
+    },
+    async replaceDefault(entity, etag) {
+      try {
+        const result = await subjects.updateEntity(
+          { partitionKey: tableKey(entity.subjectId), rowKey: defaultRowKey, ...entity },
+          'Replace',
+          { etag },
+        );
+        return { value: entity, etag: result.etag ?? '' };
+      } catch (error) {
+        if (isPreconditionFailed(error) || isNotFound(error)) return undefined;
+        throw asStorageUnavailable(error);
+      }
+    },
+    async deleteDefault(subjectId, etag) {
+      await deleteEntity(subjects, tableKey(subjectId), defaultRowKey, etag);
+    },
+    async readMeta(communicationUserId) {
+      const entity = await readEntity(identities, tableKey(communicationUserId), metaRowKey);
+      return entity && toMeta(entity);
+    },
+    async writeMeta(entity) {
+      await upsert(identities, { partitionKey: tableKey(entity.communicationUserId), rowKey: metaRowKey, ...entity });
+    },
+    async deleteMeta(communicationUserId) {
+      await deleteEntity(identities, tableKey(communicationUserId), metaRowKey);
+    },
+    async link(entity) {
+      await upsert(identities, {
+        partitionKey: tableKey(entity.communicationUserId),
+        rowKey: reversePrefix + tableKey(entity.subjectId),
+        subjectId: entity.subjectId,
+        communicationUserId: entity.communicationUserId,
+      });
+      await upsert(subjects, {
+        partitionKey: tableKey(entity.subjectId),
+        rowKey: linkPrefix + tableKey(entity.communicationUserId),
+        ...entity,
+      });
+    },
+    async unlink(subjectId, communicationUserId) {
+      await deleteEntity(subjects, tableKey(subjectId), linkPrefix + tableKey(communicationUserId));
+      await deleteEntity(identities, tableKey(communicationUserId), reversePrefix + tableKey(subjectId));
+    },
+    async readLink(subjectId, communicationUserId) {
+      const entity = await readEntity(subjects, tableKey(subjectId), linkPrefix + tableKey(communicationUserId));
+      return entity && toLink(entity);
+    },
+    async readSubject(subjectId) {
+      const links: LinkEntity[] = [];
+      let defaultRow: Versioned<DefaultEntity> | undefined;
+      try {
+        const rows = subjects.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: odata`PartitionKey eq ${tableKey(subjectId)}` },
+        });
+        for await (const row of rows) {
+          if (row.rowKey === defaultRowKey) defaultRow = { value: toDefault(row), etag: row.etag };
+          else if (row.rowKey?.startsWith(linkPrefix)) links.push(toLink(row));
+        }
+      } catch (error) {
+        throw asStorageUnavailable(error);
+      }
+      return { links, ...(defaultRow ? { default: defaultRow } : {}) };
+    },
+    async subjectsOf(communicationUserId, limit) {
+      const found: string[] = [];
+      try {
+        const rows = identities.listEntities<{ subjectId: string }>({
+          queryOptions: {
+            filter: odata`PartitionKey eq ${tableKey(communicationUserId)} and RowKey ge ${reversePrefix} and RowKey lt ${prefixEnd(reversePrefix)}`,
+            select: ['subjectId'],
+          },
+        });
+        for await (const row of rows) {
+          found.push(row.subjectId);
+          if (limit !== undefined && found.length >= limit) break;
+        }
+      } catch (error) {
+        throw asStorageUnavailable(error);
+      }
+      return found;
+    },
+  };
+}
+
+async function readEntity(
+  table: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<TableEntityResult<Record<string, unknown>> | undefined> {
+  try {
+    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw asStorageUnavailable(error);
+  }
+}
+
+async function upsert(table: TableClient, entity: TableEntity): Promise<void> {
+  try {
+    await table.upsertEntity(entity, 'Replace');
+  } catch (error) {
+    throw asStorageUnavailable(error);
+  }
+}
+
+async function deleteEntity(table: TableClient, partitionKey: string, rowKey: string, etag?: string): Promise<void> {
+  try {
+    await table.deleteEntity(partitionKey, rowKey, etag ? { etag } : {});
+  } catch (error) {
+    if (isNotFound(error) || (etag && isPreconditionFailed(error))) return;
+    throw asStorageUnavailable(error);
+  }
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+function toDefault(row: Record<string, unknown>): DefaultEntity {
+  const state = row.state === 'ready' || row.state === 'created' ? row.state : 'pending';
+  return {
+    subjectId: text(row.subjectId),
+    state,
+    claimId: text(row.claimId),
+    claimedAt: typeof row.claimedAt === 'number' ? row.claimedAt : Number(row.claimedAt ?? 0),
+    ...(row.communicationUserId ? { communicationUserId: text(row.communicationUserId) } : {}),
+    ...(row.createdAt ? { createdAt: text(row.createdAt) } : {}),
+  };
+}
+
+function toLink(row: Record<string, unknown>): LinkEntity {
+  return {
+    subjectId: text(row.subjectId),
+    communicationUserId: text(row.communicationUserId),
+    label: text(row.label),
+    createdAt: text(row.createdAt),
+  };
+}
+
+function toMeta(row: Record<string, unknown>): IdentityMetaEntity {
+  return {
+    communicationUserId: text(row.communicationUserId),
+    label: text(row.label),
+    kind: row.kind === 'service' ? 'service' : 'user',
+    createdAt: text(row.createdAt),
+  };
+}

@@ -1,0 +1,9 @@
+import type { AcsScope } from '../config/appSettingsSchema';
+
+/** What a client gets back: everything needed to use ACS as that identity. */
+export interface IssuedToken {
+  communicationUserId: string;
+  token: string;
+  expiresOn: string;
+  scopes: AcsScope[];
+}

@@ -1,0 +1,130 @@
+import type { AcsIdentityGateway, AcsToken } from '../acs/acsIdentityGateway';
+import type { AuditLog } from '../audit/auditLog';
+import type { Caller } from '../auth/caller';
+import type { AcsScope } from '../config/appSettingsSchema';
+import { notFound } from '../errors/serviceError';
+import type { IdentityService } from '../identity/identityService';
+import type { IdentityStore } from '../identity/identityStore';
+import type { IssuedToken } from './issuedToken';
+import { assertScopesAllowed, defaultExpiresInMinutes } from './scopePolicy';
+import type { TokenCache } from './tokenCache';
+import type { TokenRateLimiter } from './tokenRateLimiter';
+
+export interface TokenServiceOptions {
+  acs: AcsIdentityGateway;
+  identities: IdentityService;
+  store: IdentityStore;
+  audit: AuditLog;
+  rateLimiter: TokenRateLimiter;
+  cache?: TokenCache;
+  defaultScopes: AcsScope[];
+  userAllowedScopes: AcsScope[];
+  adminAllowedScopes: AcsScope[];
+  teamsAppId?: string;
+  clock?: () => Date;
+}
+
+export interface TokenRequest {
+  scopes?: AcsScope[];
+  expiresInMinutes?: number;
+  communicationUserId?: string;
+}
+
+export interface TokenService {
+  /** `POST /api/token`: the caller's own (default or linked) identity, user allow-list. */
+  issueForCaller(caller: Caller, request: TokenRequest): Promise<IssuedToken>;
+  /**
+   * A token the service decides the scopes of (joining a call): rate limited and audited like any
+   * other, but not bound by the user allow-list.
+   */
+  issueForJoin(caller: Caller, communicationUserId: string, scopes: AcsScope[], expiresInMinutes?: number): Promise<IssuedToken>;
+  revokeForCaller(caller: Caller, communicationUserId?: string): Promise<void>;
+  exchangeTeamsToken(caller: Caller, teamsUserAadToken: string): Promise<{ token: string; expiresOn: string }>;
+  issueForIdentity(admin: Caller, communicationUserId: string, scopes: AcsScope[], expiresInMinutes?: number): Promise<IssuedToken>;
+  revokeForIdentity(admin: Caller, communicationUserId: string): Promise<void>;
+}
+
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const { acs, identities, store, audit, rateLimiter, cache } = options;
+  const clock = options.clock ?? (() => new Date());
+
+  const issue = async (
+    actor: string,
+    communicationUserId: string,
+    scopes: AcsScope[],
+    expiresInMinutes: number,
+  ): Promise<IssuedToken> => {
+    await rateLimiter.take(actor);
+    const latestExpiry = new Date(clock().getTime() + expiresInMinutes * 60_000);
+    let token: AcsToken | undefined = await cache?.find(communicationUserId, scopes, latestExpiry);
+    if (!token) {
+      token = await acs.issueToken(communicationUserId, scopes, expiresInMinutes);
+      await cache?.store(communicationUserId, scopes, token);
+    }
+    const expiresOn = token.expiresOn.toISOString();
+    await audit.record({ action: 'token.issued', actor, communicationUserId, scopes, expiresOn });
+    return { communicationUserId, token: token.token, expiresOn, scopes };
+  };
+
+  const revoke = async (actor: string, communicationUserId: string) => {
+    // Invalidate the cache before and after: a token cached in between must not outlive the revoke.
+    await cache?.invalidate(communicationUserId);
+    await acs.revokeTokens(communicationUserId);
+    await cache?.invalidate(communicationUserId);
+    await audit.record({ action: 'token.revoked', actor, communicationUserId });
+  };
+
+  const assertIdentityExists = async (communicationUserId: string) => {
+    if (!(await store.readMeta(communicationUserId))) throw notFound('No such identity.', 'IdentityNotFound');
+  };
+
+  return {
+    async issueForCaller(caller, request) {
+      const scopes = request.scopes ?? options.defaultScopes;
+      assertScopesAllowed(scopes, options.userAllowedScopes);
+      const communicationUserId = request.communicationUserId ?? (await identities.defaultIdentity(caller.subjectId));
+      if (request.communicationUserId) await identities.assertLinked(caller.subjectId, communicationUserId);
+      return issue(caller.subjectId, communicationUserId, scopes, request.expiresInMinutes ?? defaultExpiresInMinutes);
+    },
+
+    async issueForJoin(caller, communicationUserId, scopes, expiresInMinutes) {
+      return issue(caller.subjectId, communicationUserId, scopes, expiresInMinutes ?? defaultExpiresInMinutes);
+    },
+
+    async revokeForCaller(caller, communicationUserId) {
+      if (communicationUserId) {
+        await identities.assertLinked(caller.subjectId, communicationUserId);
+        return revoke(caller.subjectId, communicationUserId);
+      }
+      // No default identity yet means no token was ever issued: there is nothing to revoke.
+      const current = await store.readDefault(caller.subjectId);
+      if (current?.value.communicationUserId) await revoke(caller.subjectId, current.value.communicationUserId);
+    },
+
+    async exchangeTeamsToken(caller, teamsUserAadToken) {
+      if (!options.teamsAppId) {
+        throw notFound('The Teams user token exchange is not configured (TEAMS_APP_ID).', 'TeamsExchangeNotConfigured');
+      }
+      const objectId = caller.objectId;
+      if (!objectId) {
+        throw notFound('The caller has no Entra object id (oid claim) to exchange a Teams token for.', 'NoObjectId');
+      }
+      await rateLimiter.take(caller.subjectId);
+      const token = await acs.exchangeTeamsToken(teamsUserAadToken, options.teamsAppId, objectId);
+      const expiresOn = token.expiresOn.toISOString();
+      await audit.record({ action: 'token.teamsExchanged', actor: caller.subjectId, subjectId: caller.subjectId, expiresOn });
+      return { token: token.token, expiresOn };
+    },
+
+    async issueForIdentity(admin, communicationUserId, scopes, expiresInMinutes) {
+      assertScopesAllowed(scopes, options.adminAllowedScopes);
+      await assertIdentityExists(communicationUserId);
+      return issue(admin.subjectId, communicationUserId, scopes, expiresInMinutes ?? defaultExpiresInMinutes);
+    },
+
+    async revokeForIdentity(admin, communicationUserId) {
+      await assertIdentityExists(communicationUserId);
+      await revoke(admin.subjectId, communicationUserId);
+    },
+  };
+}
