@@ -34,8 +34,7 @@ export interface VerifiedAcsToken {
 }
 
 export type AcsTokenVerdict =
-  | { ok: true; token: VerifiedAcsToken }
-  | { ok: false; reason: 'malformed' | 'badSignature' | 'expired' };
+  { ok: true; token: VerifiedAcsToken } | { ok: false; reason: 'malformed' | 'badSignature' | 'expired' };
 
 /** Signs and checks the emulator's RS256 tokens, shaped like the ones ACS issues. */
 export class AcsTokenSigner {
@@ -100,7 +99,8 @@ function failureReason(error: unknown): 'malformed' | 'badSignature' | 'expired'
 
 function readClaims(payload: JWTPayload): VerifiedAcsToken | undefined {
   const { skypeid, acsScope, exp, tokenSequence, keyGeneration } = payload;
-  if (typeof skypeid !== 'string' || typeof acsScope !== 'string' || typeof exp !== 'number') return undefined;
+  if (typeof skypeid !== 'string' || typeof acsScope !== 'string' || typeof exp !== 'number')
+    return undefined;
   if (typeof tokenSequence !== 'number' || typeof keyGeneration !== 'number') return undefined;
   const scopes = acsScope.split(',');
   if (!scopes.every(isAcsTokenScope)) return undefined;

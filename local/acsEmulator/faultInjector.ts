@@ -41,7 +41,9 @@ export class FaultInjector {
   }
 
   take(operation: string): Fault | undefined {
-    const index = this.pending.findIndex((fault) => fault.operation === undefined || fault.operation === operation);
+    const index = this.pending.findIndex(
+      (fault) => fault.operation === undefined || fault.operation === operation,
+    );
     const fault = this.pending[index];
     if (!fault) return undefined;
     fault.remaining -= 1;

@@ -62,7 +62,9 @@ export function verifyHmacRequest(request: SignedRequest, accessKey: string, now
 
 const requiredSignedHeaders = ['x-ms-date', 'host', 'x-ms-content-sha256'];
 
-function parseAuthorization(value: string | undefined): { signedHeaders: string[]; signature: string } | undefined {
+function parseAuthorization(
+  value: string | undefined,
+): { signedHeaders: string[]; signature: string } | undefined {
   const match = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(\S+)$/i.exec(value ?? '');
   if (!match?.[1] || !match[2]) return undefined;
   return { signedHeaders: match[1].toLowerCase().split(';'), signature: match[2] };

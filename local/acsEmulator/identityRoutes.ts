@@ -52,7 +52,9 @@ export function identityRoutes(state: EmulatorState): Route[] {
     route('POST', /^\/identities\/(?<id>[^/]+)\/:revokeAccessTokens$/, 'revokeAccessTokens', (request) =>
       revokeAccessTokens(state, request),
     ),
-    route('DELETE', /^\/identities\/(?<id>[^/]+)$/, 'deleteIdentity', (request) => deleteIdentity(state, request)),
+    route('DELETE', /^\/identities\/(?<id>[^/]+)$/, 'deleteIdentity', (request) =>
+      deleteIdentity(state, request),
+    ),
     route('POST', /^\/teamsUser\/:exchangeAccessToken$/, 'exchangeTeamsUserAccessToken', (request) =>
       exchangeTeamsUserAccessToken(state, request),
     ),
@@ -69,10 +71,16 @@ async function createIdentity(state: EmulatorState, { body }: RouteRequest): Pro
   return { status: 201, body: { identity: { id: identity.id }, ...(accessToken ? { accessToken } : {}) } };
 }
 
-async function issueAccessToken(state: EmulatorState, { body, params }: RouteRequest): Promise<EmulatorResponse> {
+async function issueAccessToken(
+  state: EmulatorState,
+  { body, params }: RouteRequest,
+): Promise<EmulatorResponse> {
   const request = parseJsonBody(body, issueTokenBodySchema);
   const identity = state.identities.live(params['id'] ?? '');
-  return { status: 200, body: await issueToken(state, identity.id, request.scopes, request.expiresInMinutes) };
+  return {
+    status: 200,
+    body: await issueToken(state, identity.id, request.scopes, request.expiresInMinutes),
+  };
 }
 
 async function revokeAccessTokens(state: EmulatorState, { params }: RouteRequest): Promise<EmulatorResponse> {

@@ -11,7 +11,8 @@ export async function readRequestBody(req: IncomingMessage, limit = maxRequestBo
   for await (const chunk of req) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buffer.length;
-    if (size > limit) throw new AcsError(413, 'RequestEntityTooLarge', `The request body exceeds ${limit} bytes.`);
+    if (size > limit)
+      throw new AcsError(413, 'RequestEntityTooLarge', `The request body exceeds ${limit} bytes.`);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);

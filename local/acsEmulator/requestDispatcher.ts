@@ -32,7 +32,8 @@ export class RequestDispatcher {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const done = this.answer(req)
       .catch(errorResponse)
-      .then((response) => sendResponse(res, response));
+      .then((response) => sendResponse(res, response))
+      .catch((error: unknown) => reportUnexpected(error));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
   };
@@ -52,7 +53,11 @@ export class RequestDispatcher {
     const { route, params } = matched;
     if (route.kind !== 'control') this.options.stats.record(route.operation);
     if (route.kind === 'acs') {
-      const verdict = verifyHmacRequest({ method, rawUrl, headers: req.headers, body }, this.options.accessKey(), Date.now());
+      const verdict = verifyHmacRequest(
+        { method, rawUrl, headers: req.headers, body },
+        this.options.accessKey(),
+        Date.now(),
+      );
       if (!verdict.ok) throw unauthorized(verdict.reason);
       checkApiVersion(url.searchParams.get('api-version'), route.apiVersions ?? []);
       const fault = this.options.faults.take(route.operation);
@@ -81,13 +86,22 @@ export class RequestDispatcher {
 function checkApiVersion(given: string | null, supported: readonly string[]): void {
   if (!given) throw badRequest('The api-version query parameter is required.', 'MissingApiVersionParameter');
   if (!supported.includes(given)) {
-    throw badRequest(`api-version ${given} is not supported; use ${supported.join(' or ')}.`, 'UnsupportedApiVersion');
+    throw badRequest(
+      `api-version ${given} is not supported; use ${supported.join(' or ')}.`,
+      'UnsupportedApiVersion',
+    );
   }
 }
 
 function errorResponse(error: unknown): EmulatorResponse {
   if (error instanceof AcsError) return acsErrorResponse(error);
+  reportUnexpected(error);
+  return acsErrorResponse(
+    new AcsError(500, 'InternalServerError', 'The emulator failed to handle the request.'),
+  );
+}
+
+function reportUnexpected(error: unknown): void {
   // Only the message: nothing the emulator throws carries a key or a token.
   console.error(`acs emulator: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-  return acsErrorResponse(new AcsError(500, 'InternalServerError', 'The emulator failed to handle the request.'));
 }

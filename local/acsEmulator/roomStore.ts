@@ -43,9 +43,11 @@ export class RoomStore {
     for (const record of records) this.byId.set(record.id, fromRecord(record));
   }
 
-  create(request: NewRoom, now = new Date()): { room: RoomModel; replayed: boolean } {
-    const earlier = request.repeatabilityRequestId ? this.byRequestId(request.repeatabilityRequestId) : undefined;
-    if (earlier) return { room: { ...earlier.model }, replayed: true };
+  create(request: NewRoom, now = new Date()): RoomModel {
+    const earlier = request.repeatabilityRequestId
+      ? this.byRequestId(request.repeatabilityRequestId)
+      : undefined;
+    if (earlier) return { ...earlier.model };
     const validFrom = request.validFrom ?? now;
     // As in ACS, an open-ended room lasts the longest window allowed.
     const validUntil = request.validUntil ?? new Date(validFrom.getTime() + maxRoomValidityMs);
@@ -62,7 +64,7 @@ export class RoomStore {
       ...(request.repeatabilityRequestId ? { repeatabilityRequestId: request.repeatabilityRequestId } : {}),
     };
     this.byId.set(room.model.id, room);
-    return { room: { ...room.model }, replayed: false };
+    return { ...room.model };
   }
 
   get(id: string): RoomModel {

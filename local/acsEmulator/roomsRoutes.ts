@@ -44,8 +44,14 @@ export function roomsRoutes(state: EmulatorState): Route[] {
 
   return [
     route('POST', /^\/rooms$/, 'createRoom', (request) => createRoom(state, request)),
-    route('GET', /^\/rooms$/, 'listRooms', async () => ({ status: 200, body: { value: state.rooms.list() } })),
-    route('GET', room, 'getRoom', async ({ params }) => ({ status: 200, body: state.rooms.get(roomId(params)) })),
+    route('GET', /^\/rooms$/, 'listRooms', async () => ({
+      status: 200,
+      body: { value: state.rooms.list() },
+    })),
+    route('GET', room, 'getRoom', async ({ params }) => ({
+      status: 200,
+      body: state.rooms.get(roomId(params)),
+    })),
     route('PATCH', room, 'updateRoom', (request) => updateRoom(state, request)),
     route('DELETE', room, 'deleteRoom', (request) => deleteRoom(state, request)),
     route('GET', participants, 'listParticipants', async ({ params }) => ({
@@ -59,10 +65,13 @@ export function roomsRoutes(state: EmulatorState): Route[] {
 async function createRoom(state: EmulatorState, { body, headers }: RouteRequest): Promise<EmulatorResponse> {
   const request = parseJsonBody(body, createRoomBodySchema);
   const requestId = headers['repeatability-request-id'];
-  const { room } = state.rooms.create({
+  const room = state.rooms.create({
     ...request,
     // The schema gives every created participant a role; Attendee is ACS's default all the same.
-    participants: checkedParticipants(request.participants ?? {}).map(([rawId, role]) => [rawId, role ?? 'Attendee']),
+    participants: checkedParticipants(request.participants ?? {}).map(([rawId, role]) => [
+      rawId,
+      role ?? 'Attendee',
+    ]),
     ...(typeof requestId === 'string' && requestId ? { repeatabilityRequestId: requestId } : {}),
   });
   await state.save();
@@ -82,11 +91,12 @@ async function deleteRoom(state: EmulatorState, { params }: RouteRequest): Promi
   return { status: 204 };
 }
 
-async function updateParticipants(state: EmulatorState, { body, params }: RouteRequest): Promise<EmulatorResponse> {
+async function updateParticipants(
+  state: EmulatorState,
+  { body, params }: RouteRequest,
+): Promise<EmulatorResponse> {
   const request = parseJsonBody(body, updateParticipantsBodySchema);
-  const id = roomId(params);
-  state.rooms.get(id);
-  state.rooms.patchParticipants(id, checkedParticipants(request.participants));
+  state.rooms.patchParticipants(roomId(params), checkedParticipants(request.participants));
   await state.save();
   return { status: 200, body: {} };
 }

@@ -29,7 +29,11 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-export function matchRoute(routes: readonly Route[], method: string, pathname: string): RouteMatch | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): RouteMatch | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(pathname);

@@ -64,7 +64,12 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
     requestCounts: () => stats.snapshot(),
   };
   const dispatcher = new RequestDispatcher({
-    routes: [...identityRoutes(state), ...roomsRoutes(state), validateTokenRoute(state), ...controlRoutes(control)],
+    routes: [
+      ...identityRoutes(state),
+      ...roomsRoutes(state),
+      validateTokenRoute(state),
+      ...controlRoutes(control),
+    ],
     accessKey: () => state.accessKey,
     faults,
     stats,
@@ -100,12 +105,20 @@ function listen(server: Server, port: number, host: string): Promise<string> {
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
-      const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${hostInUrl}:${address.port}/`);
+      resolve(`http://${hostForUrl(address)}:${address.port}/`);
     });
   });
 }
 
+/** Listening on every interface still needs an address a client can dial: loopback. */
+function hostForUrl(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1';
+  if (address.address === '::') return '[::1]';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
 function reportSaveFailure(error: unknown): void {
-  console.error(`acs emulator: could not save state: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `acs emulator: could not save state: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }

@@ -33,7 +33,8 @@ export class StateFile {
       throw error;
     }
     const parsed = persistedStateSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`The ACS emulator state in ${dataDir} is not readable: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new Error(`The ACS emulator state in ${dataDir} is not readable: ${parsed.error.message}`);
     return parsed.data;
   }
 

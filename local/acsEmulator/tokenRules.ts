@@ -8,7 +8,8 @@ export const defaultExpiresInMinutes = 1440;
 export const tokenScopesSchema = z
   .array(
     z.enum(acsTokenScopes, {
-      error: (issue) => `Invalid scope ${JSON.stringify(issue.input)}; allowed: ${acsTokenScopes.join(', ')}.`,
+      error: (issue) =>
+        `Invalid scope ${JSON.stringify(issue.input)}; allowed: ${acsTokenScopes.join(', ')}.`,
     }),
   )
   .min(1, 'At least one scope is required.')

@@ -5,13 +5,7 @@ import type { Route } from './route';
 import type { AcsTokenScope } from './tokenRules';
 
 export type TokenInvalidReason =
-  | 'malformed'
-  | 'badSignature'
-  | 'expired'
-  | 'keyRotated'
-  | 'identityDeleted'
-  | 'unknownIdentity'
-  | 'revoked';
+  'malformed' | 'badSignature' | 'expired' | 'keyRotated' | 'identityDeleted' | 'unknownIdentity' | 'revoked';
 
 export type TokenValidation =
   | { valid: true; communicationUserId: string; scopes: AcsTokenScope[]; expiresOn: string }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 
@@ -18,10 +18,15 @@ export function appEntryFiles(appRoot: string): string[] {
 
 function readPackageMain(appRoot: string): string {
   const packageJsonPath = path.join(appRoot, 'package.json');
+  if (!existsSync(packageJsonPath))
+    throw new Error(`${appRoot} has no package.json; is it the app's folder?`);
   const packageJson: unknown = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
-  const main = typeof packageJson === 'object' && packageJson !== null ? Reflect.get(packageJson, 'main') : undefined;
+  const main =
+    typeof packageJson === 'object' && packageJson !== null ? Reflect.get(packageJson, 'main') : undefined;
   if (typeof main !== 'string' || main.trim() === '') {
-    throw new Error(`${packageJsonPath} has no "main"; Azure Functions needs it to find the app's entry files`);
+    throw new Error(
+      `${packageJsonPath} has no "main"; Azure Functions needs it to find the app's entry files`,
+    );
   }
   return main;
 }

@@ -1,4 +1,4 @@
-import type { EffectiveFunctionOptions, FunctionTrigger } from '@azure/functions';
+import type { EffectiveFunctionOptions } from '@azure/functions';
 import type { CoreBindingInfo, CoreFunctionCallback, RegisteredFunction } from './appRegistrations';
 import { compareRoutePrecedence, compileRouteTemplate, type RouteTemplate } from './routeTemplate';
 
@@ -33,11 +33,16 @@ function isTrigger(binding: CoreBindingInfo): boolean {
   return /trigger$/i.test(binding.type ?? '');
 }
 
-function toOptions(bindings: Record<string, CoreBindingInfo>): EffectiveFunctionOptions {
-  const entries = Object.entries(bindings).map(([name, binding]) => ({ ...binding, type: binding.type ?? '', name }));
-  const [trigger] = entries.filter(isTrigger);
+function toOptions(bindings: Record<string, CoreBindingInfo>): EffectiveFunctionOptions | undefined {
+  const entries = Object.entries(bindings).map(([name, binding]) => ({
+    ...binding,
+    type: binding.type ?? '',
+    name,
+  }));
+  const trigger = entries.find(isTrigger);
+  if (!trigger) return undefined;
   return {
-    trigger: trigger as FunctionTrigger,
+    trigger,
     return: entries.find((binding) => binding.name === RETURN_BINDING),
     extraInputs: entries.filter((b) => !isTrigger(b) && b.direction === 'in'),
     extraOutputs: entries.filter((b) => b.name !== RETURN_BINDING && b.direction === 'out'),
@@ -51,7 +56,7 @@ function stringList(value: unknown): string[] | undefined {
 function toHttpFunction(registered: RegisteredFunction, routePrefix: string): HttpFunction | undefined {
   const { name, bindings } = registered.metadata;
   const options = toOptions(bindings);
-  if (options.trigger?.type.toLowerCase() !== 'httptrigger') return undefined;
+  if (options?.trigger.type.toLowerCase() !== 'httptrigger') return undefined;
   const declaredRoute = typeof options.trigger.route === 'string' ? options.trigger.route : '';
   const route = declaredRoute.replace(/^\/+|\/+$/g, '') || name;
   const methods = (stringList(options.trigger.methods) ?? DEFAULT_METHODS).map((m) => m.toUpperCase());

@@ -39,13 +39,13 @@ function logWhenDone(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  invocationId: string | undefined,
+  invocationId: string,
 ): void {
   const startedAt = performance.now();
   res.once('close', () => {
     const ms = Math.round(performance.now() - startedAt);
     const status = res.writableFinished ? `${res.statusCode}` : `${res.statusCode} (aborted)`;
-    log(`${req.method} ${path} ${status} ${ms}ms ${invocationId ?? '-'}`);
+    log(`${req.method} ${path} ${status} ${ms}ms ${invocationId}`);
   });
 }
 
@@ -62,14 +62,12 @@ function describeError(error: unknown): string {
 }
 
 /** A failure after the status line went out can only cut the connection; before, it is a 500. */
-function answerFailure(res: ServerResponse, invocationId: string | undefined): void {
+function answerFailure(res: ServerResponse, invocationId: string): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
   }
-  const detail = invocationId
-    ? `The function failed. The host log has the details under invocation ${invocationId}.`
-    : 'The request failed. The host log has the details.';
+  const detail = `The request failed. The host log has the details under invocation ${invocationId}.`;
   sendProblem(res, { status: 500, code: 'InternalError', detail, invocationId });
 }
 
@@ -117,19 +115,18 @@ async function serveFunction(
 async function serve(options: FunctionsRequestListenerOptions, req: IncomingMessage, res: ServerResponse) {
   const url = requestUrl(req, options.origin);
   const mount = mountFor(options.mounts, url.pathname);
-  // Mounts are not function invocations; every function request gets an id the caller can quote.
-  const invocationId = mount ? undefined : randomUUID();
-  if (invocationId) res.setHeader('x-invocation-id', invocationId);
+  // Every response, mounted handlers' too, carries an id the caller can quote and the log shows.
+  const invocationId = randomUUID();
+  res.setHeader('x-invocation-id', invocationId);
   logWhenDone(options.log, req, res, url.pathname, invocationId);
   if (!(await options.started)) {
     res.destroy();
     return;
   }
   try {
-    if (mount) await mount.handle(req, res);
-    else if (invocationId) await serveFunction(options, req, res, url, invocationId);
+    await (mount ? mount.handle(req, res) : serveFunction(options, req, res, url, invocationId));
   } catch (error) {
-    options.log(`${req.method} ${url.pathname} failed: ${describeError(error)}`);
+    options.log(`[${invocationId}] ${req.method} ${url.pathname} failed: ${describeError(error)}`);
     answerFailure(res, invocationId);
   }
 }

@@ -38,7 +38,8 @@ function isStreamBody(init: HttpResponseInit): boolean {
 function toFunctionResult(app: FunctionApp, result: unknown): FunctionResult {
   const { HttpResponse } = app.library;
   // Returning nothing is a success with nothing to say.
-  if (result === undefined || result === null) return { response: new HttpResponse({ status: 204 }), streamBody: false };
+  if (result === undefined || result === null)
+    return { response: new HttpResponse({ status: 204 }), streamBody: false };
   if (typeof result !== 'object') throw new Error(NOT_AN_HTTP_RESPONSE);
   if (result instanceof HttpResponse) return { response: result, streamBody: true };
   const init = result as HttpResponseInit;

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PortInUseError } from './portInUseError';
 import { startFunctionsHost, type FunctionsHost } from './startFunctionsHost';
 
 /**
@@ -12,13 +11,11 @@ import { startFunctionsHost, type FunctionsHost } from './startFunctionsHost';
 const USAGE = 'usage: main.js --app-root DIR [--port N] [--hostname HOST] [--max-body-bytes N]';
 const DEFAULT_PORT = 7071;
 
-class UsageError extends Error {}
-
 function integerOption(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) {
-    throw new UsageError(`--${name} must be an integer from 0 to ${max}, not "${value}"`);
+    throw new Error(`--${name} must be an integer from 0 to ${max}, not "${value}"`);
   }
   return parsed;
 }
@@ -61,10 +58,13 @@ function closeOnSignals(host: FunctionsHost): void {
   process.on('SIGTERM', stop);
 }
 
+/** Our own errors read as one line; a failure inside the app's code keeps its stack (the cause). */
 function explain(error: unknown): string {
-  if (error instanceof PortInUseError || error instanceof UsageError) return error.message;
-  if (error instanceof Error && error.name === 'TypeError' && 'code' in error) return `${error.message}\n${USAGE}`;
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code: unknown = Reflect.get(error, 'code');
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return `${error.message}\n${USAGE}`;
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? `${error.message}\n${cause.stack ?? ''}` : error.message;
 }
 
 async function main(): Promise<void> {

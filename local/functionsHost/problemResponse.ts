@@ -8,7 +8,11 @@ export interface Problem {
   invocationId?: string;
 }
 
-export function sendProblem(res: ServerResponse, problem: Problem, headers: Record<string, string> = {}): void {
+export function sendProblem(
+  res: ServerResponse,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify({
     type: 'about:blank',
     title: STATUS_CODES[problem.status] ?? 'Error',

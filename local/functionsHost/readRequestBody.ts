@@ -29,7 +29,8 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
       settle(() => resolve({ kind: 'tooLarge' }));
       req.resume();
     };
-    const onEnd = (): void => settle(() => resolve({ kind: 'complete', bytes: Buffer.concat(chunks, received) }));
+    const onEnd = (): void =>
+      settle(() => resolve({ kind: 'complete', bytes: Buffer.concat(chunks, received) }));
     const onError = (error: Error): void => settle(() => reject(error));
     const onClose = (): void => {
       if (!req.complete) settle(() => reject(new Error('client closed the request before its body ended')));

@@ -13,7 +13,8 @@ export function readRoutePrefix(appRoot: string): string {
   const hostJson: unknown = JSON.parse(readFileSync(hostJsonPath, 'utf8'));
   const prefix = property(property(property(hostJson, 'extensions'), 'http'), 'routePrefix');
   if (prefix === undefined) return DEFAULT_ROUTE_PREFIX;
-  if (typeof prefix !== 'string') throw new Error(`${hostJsonPath}: extensions.http.routePrefix must be a string`);
+  if (typeof prefix !== 'string')
+    throw new Error(`${hostJsonPath}: extensions.http.routePrefix must be a string`);
   return prefix.replace(/^\/+|\/+$/g, '');
 }
 

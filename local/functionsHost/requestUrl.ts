@@ -18,5 +18,7 @@ export function requestUrl(req: IncomingMessage, fallbackOrigin: string): URL {
   const fallback = new URL('/', fallbackOrigin);
   if (!target.startsWith('/')) return parse(target) ?? fallback;
   const host = req.headers.host;
-  return (host ? parse(`http://${host}${target}`) : undefined) ?? parse(`${fallback.origin}${target}`) ?? fallback;
+  return (
+    (host ? parse(`http://${host}${target}`) : undefined) ?? parse(`${fallback.origin}${target}`) ?? fallback
+  );
 }

@@ -95,7 +95,9 @@ async function runAppTerminate(app: FunctionApp, log: (line: string) => void): P
       appHookData: registrations.appHookData,
     });
   } catch (error) {
-    log(`appTerminate hook failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    log(
+      `appTerminate hook failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
 }
 
@@ -141,7 +143,9 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   } catch (error) {
     markStarted(false);
     await closeServer(server);
-    throw error;
+    throw new Error(`an appStart hook failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   markStarted(true);
   logFunctions(log, origin, registry);

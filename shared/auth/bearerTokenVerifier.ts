@@ -13,6 +13,8 @@ export interface BearerTokenVerifierOptions {
   adminRole: string;
   /** How long discovery is trusted before it is read again. */
   discoveryMaxAgeMs?: number;
+  /** After a key-set fetch, no refetch (even for an unknown kid) for this long; default 30 s. */
+  jwksCooldownMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -41,7 +43,10 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
     if (!response.ok) throw new Error(`discovery answered ${response.status}`);
     const document = discoverySchema.parse(await response.json());
     if (document.issuer !== options.issuer) throw new Error('discovery names another issuer');
-    return createRemoteJWKSet(new URL(document.jwks_uri), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+    return createRemoteJWKSet(new URL(document.jwks_uri), {
+      timeoutDuration: 5_000,
+      cooldownDuration: options.jwksCooldownMs ?? 30_000,
+    });
   };
 
   const currentKeySet = (): Promise<KeySet> => {

@@ -69,20 +69,27 @@ describe('identities and tokens through CommunicationIdentityClient', () => {
     const user = await client.createUser();
     const { token } = await client.getToken(user, ['chat']);
     await client.deleteUser(user);
-    await expect(client.getToken(user, ['chat'])).rejects.toMatchObject({ name: 'RestError', statusCode: 404 });
+    await expect(client.getToken(user, ['chat'])).rejects.toMatchObject({
+      name: 'RestError',
+      statusCode: 404,
+    });
     await expect(client.revokeTokens(user)).rejects.toMatchObject({ statusCode: 404 });
     await expect(client.deleteUser(user)).rejects.toMatchObject({ statusCode: 404 });
     expect(await validateToken(emulator, token)).toEqual({ valid: false, reason: 'identityDeleted' });
-    expect(emulator.identities()).toContainEqual(expect.objectContaining({ id: user.communicationUserId, deleted: true }));
+    expect(emulator.identities()).toContainEqual(
+      expect.objectContaining({ id: user.communicationUserId, deleted: true }),
+    );
   });
 
   it('refuses expiries outside 60..1440 and unknown or missing scopes with 400', async () => {
     const user = await client.createUser();
     for (const minutes of [59, 1441, 90.5]) {
-      await expect(client.getToken(user, ['chat'], { tokenExpiresInMinutes: minutes })).rejects.toMatchObject({
-        statusCode: 400,
-        code: 'ValidationError',
-      });
+      await expect(client.getToken(user, ['chat'], { tokenExpiresInMinutes: minutes })).rejects.toMatchObject(
+        {
+          statusCode: 400,
+          code: 'ValidationError',
+        },
+      );
     }
     await expect(client.createUserAndToken(['chat'], { tokenExpiresInMinutes: 30 })).rejects.toMatchObject({
       statusCode: 400,
@@ -90,12 +97,17 @@ describe('identities and tokens through CommunicationIdentityClient', () => {
     // The SDK's types only allow known scopes; a cast shows what the service does with anything else.
     await expect(client.getToken(user, ['admin' as 'chat'])).rejects.toMatchObject({ statusCode: 400 });
     await expect(client.getToken(user, [])).rejects.toMatchObject({ statusCode: 400 });
-    expect(await client.getToken(user, ['chat.join.limited'], { tokenExpiresInMinutes: 1440 })).toHaveProperty('token');
+    expect(
+      await client.getToken(user, ['chat.join.limited'], { tokenExpiresInMinutes: 1440 }),
+    ).toHaveProperty('token');
   });
 
   it('answers 404 for an identity it never created', async () => {
     const stranger = { communicationUserId: '8:acs:res-1_00000000-0000-0000-0000-000000000000' };
-    await expect(client.getToken(stranger, ['chat'])).rejects.toMatchObject({ statusCode: 404, code: 'IdentityNotFound' });
+    await expect(client.getToken(stranger, ['chat'])).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'IdentityNotFound',
+    });
   });
 
   it('reports malformed and foreign tokens as invalid', async () => {
@@ -117,26 +129,36 @@ describe('Teams user exchange', () => {
     entraToken({ appid: clientId, oid: userObjectId, exp: Math.floor(Date.now() / 1000) + 3600, ...claims });
 
   it('exchanges a matching Entra token for an 8:orgid token', async () => {
-    const result = await client.getTokenForTeamsUser({ teamsUserAadToken: aadToken(), clientId, userObjectId });
+    const result = await client.getTokenForTeamsUser({
+      teamsUserAadToken: aadToken(),
+      clientId,
+      userObjectId,
+    });
     expect(minutesFromNow(result.expiresOn.toISOString())).toBeCloseTo(60, 0);
     expect(await validateToken(emulator, result.token)).toMatchObject({
       valid: true,
       communicationUserId: `8:orgid:${userObjectId}`,
     });
     const viaAzp = aadToken({ appid: undefined, azp: clientId });
-    await expect(client.getTokenForTeamsUser({ teamsUserAadToken: viaAzp, clientId, userObjectId })).resolves.toHaveProperty(
-      'token',
-    );
+    await expect(
+      client.getTokenForTeamsUser({ teamsUserAadToken: viaAzp, clientId, userObjectId }),
+    ).resolves.toHaveProperty('token');
   });
 
   it('refuses non-JWTs and expired tokens with 401, mismatched app or user with 400', async () => {
-    const exchange = (teamsUserAadToken: string, overrides: { clientId?: string; userObjectId?: string } = {}) =>
-      client.getTokenForTeamsUser({ teamsUserAadToken, clientId, userObjectId, ...overrides });
+    const exchange = (
+      teamsUserAadToken: string,
+      overrides: { clientId?: string; userObjectId?: string } = {},
+    ) => client.getTokenForTeamsUser({ teamsUserAadToken, clientId, userObjectId, ...overrides });
     await expect(exchange('opaque')).rejects.toMatchObject({ statusCode: 401 });
     await expect(exchange(aadToken({ exp: Math.floor(Date.now() / 1000) - 10 }))).rejects.toMatchObject({
       statusCode: 401,
     });
-    await expect(exchange(aadToken(), { clientId: 'someone-else' })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(exchange(aadToken(), { userObjectId: 'someone-else' })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(exchange(aadToken(), { clientId: 'someone-else' })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    await expect(exchange(aadToken(), { userObjectId: 'someone-else' })).rejects.toMatchObject({
+      statusCode: 400,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +55,11 @@ async function getEcho(pathAndQuery: string, init?: RequestInit): Promise<Echo> 
   return (await response.json()) as Echo;
 }
 
-async function expectProblem(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
+async function expectProblem(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   const problem = (await response.json()) as Record<string, unknown>;
@@ -62,6 +67,14 @@ async function expectProblem(response: Response, status: number, code: string): 
   expect(typeof problem.title).toBe('string');
   expect(typeof problem.detail).toBe('string');
   return problem;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 interface RawResponse {
@@ -77,7 +90,11 @@ function postChunked(pathname: string, chunks: Buffer[], pauseMs = 5): Promise<R
       const received: Buffer[] = [];
       res.on('data', (chunk: Buffer) => received.push(chunk));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(received).toString() }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(received).toString(),
+        }),
       );
     });
     req.on('error', reject);
@@ -104,7 +121,10 @@ describe('loading the app', () => {
 
 describe('routing', () => {
   it('passes route params, percent-decoded, with optional and catch-all params', async () => {
-    expect((await getEcho('/api/greet/J%C3%BCrgen%20X/hi%3F')).params).toEqual({ name: 'Jürgen X', suffix: 'hi?' });
+    expect((await getEcho('/api/greet/J%C3%BCrgen%20X/hi%3F')).params).toEqual({
+      name: 'Jürgen X',
+      suffix: 'hi?',
+    });
     expect((await getEcho('/api/greet/bob')).params).toEqual({ name: 'bob' });
     expect((await getEcho('/api/files/a/b%20c/d.txt')).params).toEqual({ path: 'a/b c/d.txt' });
     expect((await getEcho('/api/files')).params).toEqual({});
@@ -117,7 +137,11 @@ describe('routing', () => {
     await expectProblem(await fetch(`${host.url}/api/items/99999999999`), 404, 'NotFound');
     const ok = await getEcho('/api/flags/TRUE/6f9619ff-8b86-d011-b42d-00c04fc964ff/abc');
     expect(ok.functionName).toBe('flag');
-    await expectProblem(await fetch(`${host.url}/api/flags/yes/6f9619ff-8b86-d011-b42d-00c04fc964ff/abc`), 404, 'NotFound');
+    await expectProblem(
+      await fetch(`${host.url}/api/flags/yes/6f9619ff-8b86-d011-b42d-00c04fc964ff/abc`),
+      404,
+      'NotFound',
+    );
   });
 
   it('prefers literal segments over parameters, whatever the registration order, case-insensitively', async () => {
@@ -142,6 +166,7 @@ describe('routing', () => {
   it('sends mounted prefixes to their handler before functions, and only whole segments', async () => {
     const response = await fetch(`${host.url}/dev/token?x=1`);
     expect(await response.text()).toBe('dev mount saw /dev/token?x=1');
+    expect(response.headers.get('x-invocation-id')).toMatch(/^[0-9a-f-]{36}$/);
     await expectProblem(await fetch(`${host.url}/devices`), 404, 'NotFound');
     await expectProblem(await fetch(`${host.url}/dev/throw`), 500, 'InternalError');
   });
@@ -192,7 +217,10 @@ describe('requests', () => {
   });
 
   it('refuses a body over the limit by Content-Length with 413, without running the function', async () => {
-    const response = await fetch(`${host.url}/api/echo/text`, { method: 'POST', body: 'x'.repeat(MAX_BODY + 1) });
+    const response = await fetch(`${host.url}/api/echo/text`, {
+      method: 'POST',
+      body: 'x'.repeat(MAX_BODY + 1),
+    });
     await expectProblem(response, 413, 'PayloadTooLarge');
     const invocationId = response.headers.get('x-invocation-id');
     expect(logLines.some((line) => line.includes(`[${invocationId}] echoText`))).toBe(false);
@@ -255,7 +283,9 @@ describe('failures', () => {
       expect(problem.invocationId).toBe(invocationId);
       const text = JSON.stringify(problem);
       expect(text).not.toMatch(/secret|detail that|bad name|at .*\.js/);
-      expect(logLines.some((line) => line.includes(invocationId ?? '?') && line.includes(' failed: '))).toBe(true);
+      expect(logLines.some((line) => line.includes(invocationId ?? '?') && line.includes(' failed: '))).toBe(
+        true,
+      );
     },
   );
 });
@@ -304,5 +334,27 @@ describe('a second host in the same process', () => {
     expect(fixtureEvents().filter((event) => event === 'appStart')).toHaveLength(2);
     expect(fixtureEvents()).toContain('appTerminate:start');
     await second.close(); // closing twice is harmless
+  });
+});
+
+describe('startup failures', () => {
+  it('rejects when package.json "main" matches no file', async () => {
+    const appRoot = path.join(APP_ROOT, 'brokenLoad');
+    await expect(startFunctionsHost({ appRoot, log: () => undefined })).rejects.toThrow(
+      /"main" \(dist\/\*\.js\) matches no file/,
+    );
+  });
+
+  it('rejects, and frees the port, when an appStart hook fails', async () => {
+    const port = await freePort();
+    const appRoot = path.join(APP_ROOT, 'brokenStart');
+    await expect(startFunctionsHost({ appRoot, port, log: () => undefined })).rejects.toThrow(
+      'an appStart hook failed: cannot reach storage',
+    );
+    const again = createServer();
+    await new Promise<void>((resolve, reject) =>
+      again.once('error', reject).listen(port, '127.0.0.1', resolve),
+    );
+    again.close();
   });
 });

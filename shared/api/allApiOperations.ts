@@ -1,0 +1,5 @@
+import type { ApiOperation } from './apiOperation';
+import { identityOperations } from './identityOperations';
+
+/** Every operation of the API, as the OpenAPI document lists them. */
+export const apiOperations: ApiOperation[] = [...identityOperations];
