@@ -64,10 +64,12 @@ function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && /Port \d+ is in use/.test(error.message))) {
+  if (error instanceof ConfigError || (error instanceof Error && error.name === 'PortInUseError')) {
     console.error(`Cannot start: ${error.message}`);
   } else {
-    console.error(`Cannot start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    console.error(
+      `Cannot start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
   }
   process.exit(1);
 });

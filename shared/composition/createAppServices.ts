@@ -12,7 +12,7 @@ import { createIdentityStore } from '../identity/identityStore';
 import { environmentSecretProvider } from '../secrets/environmentSecretProvider';
 import { keyVaultSecretProvider } from '../secrets/keyVaultSecretProvider';
 import type { SecretProvider } from '../secrets/secretProvider';
-import { isNotFound } from '../storage/storageFailure';
+import { asStorageUnavailable, isNotFound } from '../storage/storageFailure';
 import { createTableClients, ensureTables } from '../storage/tableClients';
 import { createTokenRateLimiter } from '../tokens/tokenRateLimiter';
 import { createTokenService } from '../tokens/tokenService';
@@ -25,7 +25,9 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   let credential: TokenCredential | undefined = dependencies.credential;
   const lazyCredential = (): TokenCredential => (credential ??= new DefaultAzureCredential());
   const needsCredential =
-    config.tables.connection.kind === 'entra' || config.acs.connection.kind === 'entra' || config.keyVault !== undefined;
+    config.tables.connection.kind === 'entra' ||
+    config.acs.connection.kind === 'entra' ||
+    config.keyVault !== undefined;
 
   const secrets: SecretProvider =
     dependencies.secrets ??
@@ -64,7 +66,11 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     identities,
     store: identityStore,
     audit,
-    rateLimiter: createTokenRateLimiter({ table: tables.RateLimits, perMinute: config.tokens.rateLimitPerMinute, clock }),
+    rateLimiter: createTokenRateLimiter({
+      table: tables.RateLimits,
+      perMinute: config.tokens.rateLimitPerMinute,
+      clock,
+    }),
     defaultScopes: config.tokens.defaultScopes,
     userAllowedScopes: config.tokens.userAllowedScopes,
     adminAllowedScopes: config.tokens.adminAllowedScopes,
@@ -79,7 +85,9 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   let tablesReady: Promise<void> | undefined;
   const ready = () => {
     if (!tablesReady) {
-      const attempt = ensureTables(tables);
+      const attempt = ensureTables(tables).catch((error: unknown) => {
+        throw asStorageUnavailable(error);
+      });
       tablesReady = attempt;
       attempt.catch(() => {
         if (tablesReady === attempt) tablesReady = undefined;
@@ -108,7 +116,10 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
         },
         acs: () => acs.probe(),
         secrets: async () => {
-          if (config.acs.connection.kind === 'connectionString' && config.acs.connection.source === 'keyVault') {
+          if (
+            config.acs.connection.kind === 'connectionString' &&
+            config.acs.connection.source === 'keyVault'
+          ) {
             await secrets.get(config.acs.connection.secretName);
             return 'up';
           }

@@ -12,17 +12,26 @@ export interface TableClientsOptions {
   credential?: TokenCredential;
 }
 
+/**
+ * The SDK's default retries wait up to a minute; a request waiting on storage should fail fast with a
+ * 503 the client can retry instead.
+ */
+const boundedRetries: TableServiceClientOptions = {
+  retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1_000 },
+};
+
 export function createTableClients(options: TableClientsOptions): TableClients {
   const clientFor = (name: TableName): TableClient => {
     const tableName = `${options.namePrefix}${name}`;
     if (options.connection.kind === 'connectionString') {
-      const clientOptions: TableServiceClientOptions = isHttpConnection(options.connection.connectionString)
-        ? { allowInsecureConnection: true }
-        : {};
+      const clientOptions: TableServiceClientOptions = {
+        ...boundedRetries,
+        ...(isHttpConnection(options.connection.connectionString) ? { allowInsecureConnection: true } : {}),
+      };
       return TableClient.fromConnectionString(options.connection.connectionString, tableName, clientOptions);
     }
     if (!options.credential) throw new Error('A credential is required to reach Table Storage by endpoint.');
-    return new TableClient(options.connection.endpoint, tableName, options.credential);
+    return new TableClient(options.connection.endpoint, tableName, options.credential, boundedRetries);
   };
   return Object.fromEntries(tableNames.map((name) => [name, clientFor(name)])) as TableClients;
 }
@@ -33,5 +42,7 @@ export async function ensureTables(tables: TableClients): Promise<void> {
 }
 
 function isHttpConnection(connectionString: string): boolean {
-  return /(?:^|;)\s*(?:TableEndpoint\s*=\s*http:|DefaultEndpointsProtocol\s*=\s*http(?:;|$))/i.test(connectionString);
+  return /(?:^|;)\s*(?:TableEndpoint\s*=\s*http:|DefaultEndpointsProtocol\s*=\s*http(?:;|$))/i.test(
+    connectionString,
+  );
 }

@@ -1,3 +1,11 @@
 /** The service's tables; each name is prefixed so deployments or test runs can share an account. */
-export const tableNames = ['Subjects', 'Identities', 'Audit', 'RateLimits', 'TokenCache', 'Calls', 'CallIndex'] as const;
+export const tableNames = [
+  'Subjects',
+  'Identities',
+  'Audit',
+  'RateLimits',
+  'TokenCache',
+  'Calls',
+  'CallIndex',
+] as const;
 export type TableName = (typeof tableNames)[number];

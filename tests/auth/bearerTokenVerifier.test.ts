@@ -37,7 +37,9 @@ async function statusOf(header: string | undefined): Promise<number> {
 
 describe('bearer token verification', () => {
   it('accepts a well-formed token and reads subject and roles', async () => {
-    const caller = await verifier.verify(`Bearer ${await idp.sign({ sub: 'alice', roles: ['admin', 'x'], oid: 'o-1' })}`);
+    const caller = await verifier.verify(
+      `Bearer ${await idp.sign({ sub: 'alice', roles: ['admin', 'x'], oid: 'o-1' })}`,
+    );
     expect(caller).toEqual({ subjectId: 'alice', roles: ['admin', 'x'], isAdmin: true, objectId: 'o-1' });
   });
 
@@ -45,7 +47,9 @@ describe('bearer token verification', () => {
     const oidVerifier = createBearerTokenVerifier({ ...options(idp.issuer), subjectClaim: 'oid' });
     const caller = await oidVerifier.verify(`Bearer ${await idp.sign({ sub: 'pairwise', oid: 'object-1' })}`);
     expect(caller.subjectId).toBe('object-1');
-    await expect(oidVerifier.verify(`Bearer ${await idp.sign({ sub: 'x' })}`)).rejects.toMatchObject({ status: 401 });
+    await expect(oidVerifier.verify(`Bearer ${await idp.sign({ sub: 'x' })}`)).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   const now = () => Math.floor(Date.now() / 1000);
@@ -64,16 +68,23 @@ describe('bearer token verification', () => {
       'alg none',
       async () => {
         const header = base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }));
-        const payload = base64url(JSON.stringify({ iss: idp.issuer, aud: 'api://tests', sub: 'alice', exp: now() + 600 }));
+        const payload = base64url(
+          JSON.stringify({ iss: idp.issuer, aud: 'api://tests', sub: 'alice', exp: now() + 600 }),
+        );
         return `Bearer ${header}.${payload}.`;
       },
     ],
     [
       'HS256 signed with the public key',
       async () => {
-        const publicPem = createPublicKey({ key: idp.publicJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+        const publicPem = createPublicKey({ key: idp.publicJwk, format: 'jwk' }).export({
+          type: 'spki',
+          format: 'pem',
+        });
         const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: idp.kid }));
-        const payload = base64url(JSON.stringify({ iss: idp.issuer, aud: 'api://tests', sub: 'alice', exp: now() + 600 }));
+        const payload = base64url(
+          JSON.stringify({ iss: idp.issuer, aud: 'api://tests', sub: 'alice', exp: now() + 600 }),
+        );
         const signature = createHmac('sha256', publicPem).update(`${header}.${payload}`).digest('base64url');
         return `Bearer ${header}.${payload}.${signature}`;
       },
@@ -83,7 +94,9 @@ describe('bearer token verification', () => {
       'tampered payload',
       async () => {
         const [header, , signature] = (await idp.sign({ sub: 'alice' })).split('.');
-        const forged = base64url(JSON.stringify({ iss: idp.issuer, aud: 'api://tests', sub: 'mallory', exp: now() + 600 }));
+        const forged = base64url(
+          JSON.stringify({ iss: idp.issuer, aud: 'api://tests', sub: 'mallory', exp: now() + 600 }),
+        );
         return `Bearer ${header}.${forged}.${signature}`;
       },
     ],
@@ -108,7 +121,9 @@ describe('bearer token verification', () => {
     await expect(rolling.verify(`Bearer ${await idp.sign()}`)).resolves.toMatchObject({ subjectId: 'alice' });
     await idp.rollKey({ dropOld: true });
     // The same verifier meets an unknown kid, fetches the key set again and accepts the new key.
-    await expect(rolling.verify(`Bearer ${await idp.sign({ sub: 'bob' })}`)).resolves.toMatchObject({ subjectId: 'bob' });
+    await expect(rolling.verify(`Bearer ${await idp.sign({ sub: 'bob' })}`)).resolves.toMatchObject({
+      subjectId: 'bob',
+    });
   });
 
   it('answers 503, not 401, when the issuer cannot be reached', async () => {

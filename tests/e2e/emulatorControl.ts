@@ -17,7 +17,13 @@ export function emulatorControl(emulatorUrl: string) {
         expiresOn?: string;
       };
     },
-    async injectFaults(fault: { count: number; status?: number; retryAfterSeconds?: number; delayMs?: number; operation?: string }) {
+    async injectFaults(fault: {
+      count: number;
+      status?: number;
+      retryAfterSeconds?: number;
+      delayMs?: number;
+      operation?: string;
+    }) {
       const response = await post('__emulator/faults', fault);
       if (!response.ok) throw new Error(`fault injection failed: ${response.status}`);
     },

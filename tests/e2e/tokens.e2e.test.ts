@@ -20,11 +20,21 @@ afterAll(async () => {
   await service.stop();
 });
 
-type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: unknown[] };
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: unknown[];
+};
 type Issued = { communicationUserId: string; token: string; expiresOn: string; scopes: string[] };
 
 async function token(caller: string, body?: unknown) {
-  const response = await service.request<Issued>('POST', '/api/token', { token: caller, ...(body !== undefined ? { body } : {}) });
+  const response = await service.request<Issued>('POST', '/api/token', {
+    token: caller,
+    ...(body !== undefined ? { body } : {}),
+  });
   if (response.status === 200) issuedTokens.push(response.body.token);
   return response;
 }
@@ -32,7 +42,12 @@ async function token(caller: string, body?: unknown) {
 function expectProblem(response: { status: number; headers: Headers; body: unknown }, status: number) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
-  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), code: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    code: expect.any(String),
+  });
 }
 
 describe('POST /api/token', () => {
@@ -42,7 +57,11 @@ describe('POST /api/token', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.body.scopes).toEqual(['voip']);
     const validation = await emulator.validate(response.body.token);
-    expect(validation).toMatchObject({ valid: true, communicationUserId: response.body.communicationUserId, scopes: ['voip'] });
+    expect(validation).toMatchObject({
+      valid: true,
+      communicationUserId: response.body.communicationUserId,
+      scopes: ['voip'],
+    });
     const minutesLeft = (Date.parse(validation.expiresOn!) - Date.now()) / 60_000;
     expect(minutesLeft).toBeGreaterThan(1438);
     expect(minutesLeft).toBeLessThanOrEqual(1440);
@@ -70,7 +89,9 @@ describe('POST /api/token', () => {
     expect(JSON.stringify(response.body)).not.toContain(alices.slice(8));
   });
 
-  const badBodies: Array<[string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, number]> = [
+  const badBodies: Array<
+    [string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, number]
+  > = [
     ['scopes not an array', { body: { scopes: 'voip' } }, 400],
     ['unknown scope', { body: { scopes: ['voip', 'admin'] } }, 400],
     ['empty scopes', { body: { scopes: [] } }, 400],
@@ -83,7 +104,11 @@ describe('POST /api/token', () => {
     ['unknown property', { body: { scope: ['voip'] } }, 400],
     ['a JSON array', { body: [] }, 400],
     ['invalid JSON', { rawBody: '{"scopes": [', headers: { 'content-type': 'application/json' } }, 400],
-    ['wrong content type', { rawBody: 'scopes=voip', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415],
+    [
+      'wrong content type',
+      { rawBody: 'scopes=voip', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+    ],
     ['oversize', { body: { scopes: ['voip'], padding: 'x'.repeat(70_000) } }, 413],
   ];
 
@@ -93,9 +118,12 @@ describe('POST /api/token', () => {
     const before = (await emulator.identities()).length;
     const response = await service.request('POST', '/api/token', { token: caller, ...request });
     expectProblem(response, status);
-    if (status === 400) expect((response.body as Problem).errors ?? (response.body as Problem).detail).toBeTruthy();
+    if (status === 400)
+      expect((response.body as Problem).errors ?? (response.body as Problem).detail).toBeTruthy();
     expect((await emulator.identities()).length).toBe(before);
-    const listed = await service.request<{ identities: unknown[] }>('GET', '/api/me/identities', { token: caller });
+    const listed = await service.request<{ identities: unknown[] }>('GET', '/api/me/identities', {
+      token: caller,
+    });
     expect(listed.body.identities).toEqual([]);
   });
 });
@@ -113,7 +141,13 @@ describe('revocation and erasure', () => {
 
   it('refuses to revoke an identity the caller is not linked to', async () => {
     const alices = (await token(alice)).body.communicationUserId;
-    expectProblem(await service.request('POST', '/api/token/revoke', { token: bob, body: { communicationUserId: alices } }), 403);
+    expectProblem(
+      await service.request('POST', '/api/token/revoke', {
+        token: bob,
+        body: { communicationUserId: alices },
+      }),
+      403,
+    );
   });
 
   it('erases the caller: links gone, identity deleted, tokens dead', async () => {
@@ -125,15 +159,24 @@ describe('revocation and erasure', () => {
     });
     expect(extra.status).toBe(201);
     expect((await service.request('DELETE', '/api/me', { token: dora })).status).toBe(204);
-    expect((await service.request<{ identities: unknown[] }>('GET', '/api/me/identities', { token: dora })).body.identities).toEqual([]);
+    expect(
+      (await service.request<{ identities: unknown[] }>('GET', '/api/me/identities', { token: dora })).body
+        .identities,
+    ).toEqual([]);
     expect((await emulator.validate(issued.token)).valid).toBe(false);
-    const gone = (await emulator.identities()).filter((identity) => identity.deleted).map((identity) => identity.id);
-    expect(gone).toEqual(expect.arrayContaining([issued.communicationUserId, extra.body.communicationUserId]));
+    const gone = (await emulator.identities())
+      .filter((identity) => identity.deleted)
+      .map((identity) => identity.id);
+    expect(gone).toEqual(
+      expect.arrayContaining([issued.communicationUserId, extra.body.communicationUserId]),
+    );
   });
 
   it('removes one of the caller’s identities, and 404s for someone else’s', async () => {
     const eve = await service.signIn('eve');
-    const extra = await service.request<{ communicationUserId: string }>('POST', '/api/me/identities', { token: eve });
+    const extra = await service.request<{ communicationUserId: string }>('POST', '/api/me/identities', {
+      token: eve,
+    });
     const path = `/api/me/identities/${encodeURIComponent(extra.body.communicationUserId)}`;
     expectProblem(await service.request('DELETE', path, { token: bob }), 404);
     expect((await service.request('DELETE', path, { token: eve })).status).toBe(204);
@@ -143,16 +186,26 @@ describe('revocation and erasure', () => {
 
 describe('admin', () => {
   it('links a bot identity to two users, who can both get tokens for it; reverse lookup; revoke; delete', async () => {
-    const created = await service.request<{ communicationUserId: string; subjects: string[] }>('POST', '/api/admin/identities', {
-      token: admin,
-      body: { subjects: ['alice'], label: 'support bot' },
-    });
+    const created = await service.request<{ communicationUserId: string; subjects: string[] }>(
+      'POST',
+      '/api/admin/identities',
+      {
+        token: admin,
+        body: { subjects: ['alice'], label: 'support bot' },
+      },
+    );
     expect(created.status).toBe(201);
     const bot = created.body.communicationUserId;
     const botPath = `/api/admin/identities/${encodeURIComponent(bot)}`;
     expect((await service.request('PUT', `${botPath}/subjects/bob`, { token: admin })).status).toBe(204);
-    expect((await service.request<{ subjects: string[] }>('GET', botPath, { token: admin })).body.subjects.sort()).toEqual(['alice', 'bob']);
-    const bobs = await service.request<{ identities: Array<{ communicationUserId: string }> }>('GET', '/api/admin/subjects/bob/identities', { token: admin });
+    expect(
+      (await service.request<{ subjects: string[] }>('GET', botPath, { token: admin })).body.subjects.sort(),
+    ).toEqual(['alice', 'bob']);
+    const bobs = await service.request<{ identities: Array<{ communicationUserId: string }> }>(
+      'GET',
+      '/api/admin/subjects/bob/identities',
+      { token: admin },
+    );
     expect(bobs.body.identities.map((identity) => identity.communicationUserId)).toContain(bot);
 
     const aliceBotToken = (await token(alice, { communicationUserId: bot })).body.token;
@@ -193,7 +246,10 @@ describe('admin', () => {
     expect(next.body.entries.length).toBeGreaterThan(0);
     for (const issued of issuedTokens) expect(page.text + JSON.stringify(next.body)).not.toContain(issued);
     expectProblem(await service.request('GET', '/api/admin/audit', { token: admin }), 400);
-    expectProblem(await service.request('GET', '/api/admin/audit?subjectId=a&continuationToken=bogus', { token: admin }), 400);
+    expectProblem(
+      await service.request('GET', '/api/admin/audit?subjectId=a&continuationToken=bogus', { token: admin }),
+      400,
+    );
   });
 
   const adminRoutes: Array<[string, string, unknown?]> = [
@@ -216,12 +272,24 @@ describe('admin', () => {
   });
 
   it('validates admin bodies', async () => {
-    expectProblem(await service.request('POST', '/api/admin/identities', { token: admin, body: { subjects: 'alice' } }), 400);
-    const bot = await service.request<{ communicationUserId: string }>('POST', '/api/admin/identities', { token: admin, body: { subjects: [] } });
+    expectProblem(
+      await service.request('POST', '/api/admin/identities', { token: admin, body: { subjects: 'alice' } }),
+      400,
+    );
+    const bot = await service.request<{ communicationUserId: string }>('POST', '/api/admin/identities', {
+      token: admin,
+      body: { subjects: [] },
+    });
     const path = `/api/admin/identities/${encodeURIComponent(bot.body.communicationUserId)}/token`;
     expectProblem(await service.request('POST', path, { token: admin, body: { scopes: [] } }), 400);
-    expectProblem(await service.request('POST', path, { token: admin, body: { scopes: ['voip'], expiresInMinutes: 30 } }), 400);
-    expectProblem(await service.request('PUT', '/api/admin/identities/8%3Aacs%3Ano_such/subjects/bob', { token: admin }), 404);
+    expectProblem(
+      await service.request('POST', path, { token: admin, body: { scopes: ['voip'], expiresInMinutes: 30 } }),
+      400,
+    );
+    expectProblem(
+      await service.request('PUT', '/api/admin/identities/8%3Aacs%3Ano_such/subjects/bob', { token: admin }),
+      404,
+    );
   });
 });
 
@@ -248,7 +316,9 @@ describe('Teams user token exchange', () => {
   const aadToken = (claims: Record<string, unknown>) =>
     [
       Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT' })).toString('base64url'),
-      Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 600, ...claims })).toString('base64url'),
+      Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 600, ...claims })).toString(
+        'base64url',
+      ),
       'c2lnbmF0dXJl',
     ].join('.');
 
@@ -290,7 +360,12 @@ describe('upstream trouble', () => {
   it('answers 503 with Retry-After when ACS throttles beyond the retry budget, and a retry then works', async () => {
     const gail = await service.signIn('gail');
     await token(gail);
-    await emulator.injectFaults({ count: 1, status: 429, retryAfterSeconds: 7, operation: 'issueAccessToken' });
+    await emulator.injectFaults({
+      count: 1,
+      status: 429,
+      retryAfterSeconds: 7,
+      operation: 'issueAccessToken',
+    });
     const throttled = await token(gail);
     expectProblem(throttled, 503);
     expect(throttled.headers.get('retry-after')).toBe('7');
@@ -303,7 +378,10 @@ describe('upstream trouble', () => {
     const failed = await token(hugo);
     expectProblem(failed, 503);
     expect(failed.headers.get('retry-after')).toBeTruthy();
-    expect((await service.request<{ identities: unknown[] }>('GET', '/api/me/identities', { token: hugo })).body.identities).toEqual([]);
+    expect(
+      (await service.request<{ identities: unknown[] }>('GET', '/api/me/identities', { token: hugo })).body
+        .identities,
+    ).toEqual([]);
     expect((await token(hugo)).status).toBe(200);
   });
 });

@@ -19,7 +19,11 @@ beforeEach(async () => {
 });
 
 const liveIdentities = () => stack.emulator.identities().filter((identity) => !identity.deleted);
-const caller = (subjectId: string, isAdmin = false) => ({ subjectId, roles: isAdmin ? ['admin'] : [], isAdmin });
+const caller = (subjectId: string, isAdmin = false) => ({
+  subjectId,
+  roles: isAdmin ? ['admin'] : [],
+  isAdmin,
+});
 
 async function validate(token: string) {
   const response = await fetch(new URL(':validateToken', stack.emulator.url), {
@@ -27,13 +31,20 @@ async function validate(token: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token }),
   });
-  return (await response.json()) as { valid: boolean; reason?: string; scopes?: string[]; communicationUserId?: string };
+  return (await response.json()) as {
+    valid: boolean;
+    reason?: string;
+    scopes?: string[];
+    communicationUserId?: string;
+  };
 }
 
 describe('default identity, get-or-create', () => {
   it('creates exactly one ACS identity for 50 simultaneous first requests', async () => {
     const before = stack.emulator.identities().length;
-    const ids = await Promise.all(Array.from({ length: 50 }, () => services.identities.defaultIdentity('racer')));
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, () => services.identities.defaultIdentity('racer')),
+    );
     expect(new Set(ids).size).toBe(1);
     expect(stack.emulator.identities().length - before).toBe(1);
     expect(await services.identities.listForSubject('racer')).toEqual([
@@ -43,7 +54,9 @@ describe('default identity, get-or-create', () => {
 
   it('finishes a creation that crashed after the identity id was recorded, with no new identity', async () => {
     // The state a process leaves when it dies right after step 2 of the protocol.
-    const acs = new CommunicationIdentityClient(stack.emulator.connectionString(), { allowInsecureConnection: true });
+    const acs = new CommunicationIdentityClient(stack.emulator.connectionString(), {
+      allowInsecureConnection: true,
+    });
     const { communicationUserId } = await acs.createUser();
     await services.tables.Subjects.createEntity({
       partitionKey: tableKey('crashed-after-create'),
@@ -59,7 +72,9 @@ describe('default identity, get-or-create', () => {
     expect(await services.identities.defaultIdentity('crashed-after-create')).toBe(communicationUserId);
     expect(stack.emulator.identities().length).toBe(before);
     await services.identities.assertLinked('crashed-after-create', communicationUserId);
-    expect((await services.identities.getIdentity(communicationUserId)).subjects).toEqual(['crashed-after-create']);
+    expect((await services.identities.getIdentity(communicationUserId)).subjects).toEqual([
+      'crashed-after-create',
+    ]);
   });
 
   it('takes over a pending claim whose lease expired (the process died before recording the id)', async () => {
@@ -77,7 +92,9 @@ describe('default identity, get-or-create', () => {
   });
 
   it('waits for a live claim rather than creating a second identity, then answers 503 if it never finishes', async () => {
-    const impatient = createAppServices(stack.config({ TABLE_NAME_PREFIX: services.config.tables.namePrefix }));
+    const impatient = createAppServices(
+      stack.config({ TABLE_NAME_PREFIX: services.config.tables.namePrefix }),
+    );
     await services.tables.Subjects.createEntity({
       partitionKey: tableKey('slow-claim'),
       rowKey: 'default',
@@ -99,7 +116,10 @@ describe('default identity, get-or-create', () => {
       capPerSubject: 10,
       creationWaitMs: 300,
     });
-    await expect(service.defaultIdentity('slow-claim')).rejects.toMatchObject({ status: 503, code: 'IdentityCreationPending' });
+    await expect(service.defaultIdentity('slow-claim')).rejects.toMatchObject({
+      status: 503,
+      code: 'IdentityCreationPending',
+    });
     expect(stack.emulator.identities().length).toBe(before);
   });
 
@@ -113,7 +133,15 @@ describe('default identity, get-or-create', () => {
   });
 
   it('works for subject ids that would break keys or queries', async () => {
-    const hostile = [`o'brien`, 'a"b', 'x/y\\z', '#frag?q=1%20', 'tab\there\u0001', 'Jürgen-Ñandú-東京', "' or PartitionKey ne '"];
+    const hostile = [
+      `o'brien`,
+      'a"b',
+      'x/y\\z',
+      '#frag?q=1%20',
+      'tab\there\u0001',
+      'Jürgen-Ñandú-東京',
+      "' or PartitionKey ne '",
+    ];
     const ids = await Promise.all(hostile.map((subject) => services.identities.defaultIdentity(subject)));
     expect(new Set(ids).size).toBe(hostile.length);
     for (const [index, subject] of hostile.entries()) {
@@ -132,7 +160,9 @@ describe('own identities', () => {
     expect(extra).toMatchObject({ label: 'phone', isDefault: false });
     await expect(capped.identities.addIdentity('carol', 'tablet')).rejects.toMatchObject({ status: 409 });
     await capped.identities.removeIdentity('carol', extra.communicationUserId);
-    expect(stack.emulator.identities().find((identity) => identity.id === extra.communicationUserId)?.deleted).toBe(true);
+    expect(
+      stack.emulator.identities().find((identity) => identity.id === extra.communicationUserId)?.deleted,
+    ).toBe(true);
     expect(await capped.identities.listForSubject('carol')).toHaveLength(1);
   });
 
@@ -166,7 +196,9 @@ describe('N:N links, admin and erasure', () => {
     const emulated = stack.emulator.identities();
     expect(emulated.find((identity) => identity.id === ginaOwn)?.deleted).toBe(true);
     expect(emulated.find((identity) => identity.id === bot.communicationUserId)?.deleted).toBe(false);
-    await expect(services.identities.assertLinked('gina', bot.communicationUserId)).rejects.toMatchObject({ status: 403 });
+    await expect(services.identities.assertLinked('gina', bot.communicationUserId)).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it('links, unlinks and deletes; a deleted identity’s tokens stop validating', async () => {
@@ -174,42 +206,70 @@ describe('N:N links, admin and erasure', () => {
     await services.identities.link('admin-1', bot.communicationUserId, 'ivan');
     await services.identities.link('admin-1', bot.communicationUserId, 'ivan');
     expect((await services.identities.getIdentity(bot.communicationUserId)).subjects).toEqual(['ivan']);
-    const issued = await services.tokens.issueForCaller(caller('ivan'), { communicationUserId: bot.communicationUserId });
+    const issued = await services.tokens.issueForCaller(caller('ivan'), {
+      communicationUserId: bot.communicationUserId,
+    });
     expect((await validate(issued.token)).valid).toBe(true);
 
     await services.identities.unlink('admin-1', bot.communicationUserId, 'ivan');
     await expect(
       services.tokens.issueForCaller(caller('ivan'), { communicationUserId: bot.communicationUserId }),
     ).rejects.toMatchObject({ status: 403 });
-    await expect(services.identities.unlink('admin-1', bot.communicationUserId, 'ivan')).rejects.toMatchObject({ status: 404 });
+    await expect(
+      services.identities.unlink('admin-1', bot.communicationUserId, 'ivan'),
+    ).rejects.toMatchObject({ status: 404 });
 
     await services.identities.deleteIdentity('admin-1', bot.communicationUserId);
     expect(await validate(issued.token)).toMatchObject({ valid: false });
-    await expect(services.identities.getIdentity(bot.communicationUserId)).rejects.toMatchObject({ status: 404 });
-    await expect(services.identities.deleteIdentity('admin-1', bot.communicationUserId)).rejects.toMatchObject({ status: 404 });
+    await expect(services.identities.getIdentity(bot.communicationUserId)).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(
+      services.identities.deleteIdentity('admin-1', bot.communicationUserId),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('finishes a delete that failed part-way when it is retried', async () => {
     const bot = await services.identities.createServiceIdentity('admin-1', ['judy', 'karl'], 'bot');
     stack.emulator.injectFaults({ count: 4, status: 503, operation: 'deleteIdentity' });
-    await expect(services.identities.deleteIdentity('admin-1', bot.communicationUserId)).rejects.toMatchObject({ status: 503 });
+    await expect(
+      services.identities.deleteIdentity('admin-1', bot.communicationUserId),
+    ).rejects.toMatchObject({ status: 503 });
     // Links went first: nobody can be handed a token for it any more.
-    await expect(services.identities.assertLinked('judy', bot.communicationUserId)).rejects.toMatchObject({ status: 403 });
+    await expect(services.identities.assertLinked('judy', bot.communicationUserId)).rejects.toMatchObject({
+      status: 403,
+    });
     await services.identities.deleteIdentity('admin-1', bot.communicationUserId);
-    expect(stack.emulator.identities().find((identity) => identity.id === bot.communicationUserId)?.deleted).toBe(true);
-    await expect(services.identities.getIdentity(bot.communicationUserId)).rejects.toMatchObject({ status: 404 });
+    expect(
+      stack.emulator.identities().find((identity) => identity.id === bot.communicationUserId)?.deleted,
+    ).toBe(true);
+    await expect(services.identities.getIdentity(bot.communicationUserId)).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('records an audit trail, newest first and paged, with no token in it', async () => {
-    const issued = await services.tokens.issueForCaller(caller('lena'), { scopes: ['chat', 'voip'], expiresInMinutes: 90 });
+    const issued = await services.tokens.issueForCaller(caller('lena'), {
+      scopes: ['chat', 'voip'],
+      expiresInMinutes: 90,
+    });
     await services.tokens.revokeForCaller(caller('lena'));
     const firstPage = await services.audit.list({ subjectId: 'lena' }, { limit: 2 });
     expect(firstPage.entries.map((entry) => entry.action)).toEqual(['token.revoked', 'token.issued']);
-    expect(firstPage.entries[1]).toMatchObject({ scopes: ['chat', 'voip'], communicationUserId: issued.communicationUserId });
+    expect(firstPage.entries[1]).toMatchObject({
+      scopes: ['chat', 'voip'],
+      communicationUserId: issued.communicationUserId,
+    });
     expect(firstPage.continuationToken).toBeDefined();
-    const secondPage = await services.audit.list({ subjectId: 'lena' }, { limit: 2, continuationToken: firstPage.continuationToken! });
+    const secondPage = await services.audit.list(
+      { subjectId: 'lena' },
+      { limit: 2, continuationToken: firstPage.continuationToken! },
+    );
     expect(secondPage.entries.map((entry) => entry.action)).toEqual(['identity.created']);
-    const byIdentity = await services.audit.list({ communicationUserId: issued.communicationUserId }, { limit: 10 });
+    const byIdentity = await services.audit.list(
+      { communicationUserId: issued.communicationUserId },
+      { limit: 10 },
+    );
     expect(byIdentity.entries).toHaveLength(3);
     const rows: string[] = [];
     for await (const row of services.tables.Audit.listEntities()) rows.push(JSON.stringify(row));

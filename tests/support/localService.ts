@@ -29,7 +29,11 @@ export interface LocalService {
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
   signIn(sub: string, options?: { roles?: string[]; oid?: string }): Promise<string>;
-  request<T = Record<string, unknown>>(method: string, path: string, options?: RequestOptions): Promise<ServiceResponse<T>>;
+  request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<ServiceResponse<T>>;
   /** Ctrl-C, and wait for the exit. */
   stop(): Promise<number | null>;
 }
@@ -39,7 +43,8 @@ export interface LocalService {
  * own process, in memory unless told otherwise, on a free port. `npm test` builds first.
  */
 export async function startLocalService(env: Record<string, string> = {}): Promise<LocalService> {
-  if (!existsSync(startScript)) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  if (!existsSync(startScript))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
   const child = spawn(process.execPath, [startScript, '--json'], {
     cwd: repoRoot,
     env: { ...cleanEnvironment(), PORT: '0', LOCAL_IN_MEMORY: '1', ...env },
@@ -49,21 +54,23 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const ready = await new Promise<{ url: string; issuer: string; emulatorUrl?: string }>((resolveReady, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`local service did not start:\n${output}`)), 20_000);
-    lines.on('line', (line) => {
-      output += `${line}\n`;
-      if (line.startsWith('{')) {
+  const ready = await new Promise<{ url: string; issuer: string; emulatorUrl?: string }>(
+    (resolveReady, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      const timer = setTimeout(() => reject(new Error(`local service did not start:\n${output}`)), 20_000);
+      lines.on('line', (line) => {
+        output += `${line}\n`;
+        if (line.startsWith('{')) {
+          clearTimeout(timer);
+          resolveReady(JSON.parse(line) as { url: string; issuer: string; emulatorUrl?: string });
+        }
+      });
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolveReady(JSON.parse(line) as { url: string; issuer: string; emulatorUrl?: string });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`local service exited with ${code}:\n${output}`));
-    });
-  });
+        reject(new Error(`local service exited with ${code}:\n${output}`));
+      });
+    },
+  );
   child.removeAllListeners('exit');
 
   const request: LocalService['request'] = async (method, path, options = {}) => {
@@ -74,7 +81,11 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${ready.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const response = await fetch(`${ready.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const text = await response.text();
     let parsed: unknown = undefined;
     try {
@@ -90,7 +101,9 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
     process: child,
     output: () => output,
     async signIn(sub, options = {}) {
-      const response = await request<{ access_token: string }>('POST', '/dev/token', { body: { sub, ...options } });
+      const response = await request<{ access_token: string }>('POST', '/dev/token', {
+        body: { sub, ...options },
+      });
       if (response.status !== 200) throw new Error(`dev sign-in failed: ${response.status} ${response.text}`);
       return response.body.access_token;
     },
@@ -108,7 +121,11 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
 function cleanEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(AUTH_|ACS_|TABLES?_|KEY_VAULT|TOKEN_|IDENTITY_|CALLS_|MAX_REQUEST|SECRET_|TEAMS_|LOCAL_|PORT$)/.test(key)) {
+    if (
+      /^(AUTH_|ACS_|TABLES?_|KEY_VAULT|TOKEN_|IDENTITY_|CALLS_|MAX_REQUEST|SECRET_|TEAMS_|LOCAL_|PORT$)/.test(
+        key,
+      )
+    ) {
       delete env[key];
     }
   }

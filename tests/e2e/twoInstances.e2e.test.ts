@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAcsEmulator, type AcsEmulator } from '../../local/acsEmulator/startAcsEmulator';
+import { startAzuriteTables, type AzuriteTables } from '../../local/azurite/startAzuriteTables';
+import { startLocalService, type LocalService } from '../support/localService';
+import { uniqueTablePrefix } from '../support/testStack';
+
+/*
+ * Two instances of the app, as Azure scales it out: separate processes, no shared memory, one Table
+ * Storage account and one ACS resource. B trusts A's dev issuer, so one bearer token works on both.
+ */
+let tables: AzuriteTables;
+let emulator: AcsEmulator;
+let a: LocalService;
+let b: LocalService;
+
+beforeAll(async () => {
+  tables = await startAzuriteTables();
+  emulator = await startAcsEmulator();
+  const shared = {
+    TABLES_CONNECTION_STRING: tables.connectionString,
+    ACS_CONNECTION_STRING: emulator.connectionString(),
+    TABLE_NAME_PREFIX: uniqueTablePrefix(),
+    TOKEN_RATE_LIMIT_PER_MINUTE: '3',
+  };
+  a = await startLocalService(shared);
+  b = await startLocalService({
+    ...shared,
+    AUTH_ISSUER: a.issuer,
+    AUTH_AUDIENCE: 'api://acs-trusted-service-local',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await emulator?.close();
+  await tables?.close();
+});
+
+describe('two instances on one storage account', () => {
+  it('hold the per-subject token limit across instances: 429 with Retry-After', async () => {
+    const token = await a.signIn('limited');
+    // The window is the clock minute: start well inside one so the five requests share it.
+    const msToNextMinute = 60_000 - (Date.now() % 60_000);
+    if (msToNextMinute < 5_000) await new Promise((resolve) => setTimeout(resolve, msToNextMinute + 100));
+    const statuses: number[] = [];
+    for (const instance of [a, b, a, b, a]) {
+      const response = await instance.request('POST', '/api/token', { token });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+});
+
+describe('two instances, get-or-create race', () => {
+  let racerA: LocalService;
+  let racerB: LocalService;
+
+  beforeAll(async () => {
+    const shared = {
+      TABLES_CONNECTION_STRING: tables.connectionString,
+      ACS_CONNECTION_STRING: emulator.connectionString(),
+      TABLE_NAME_PREFIX: uniqueTablePrefix(),
+      TOKEN_RATE_LIMIT_PER_MINUTE: '1000',
+    };
+    racerA = await startLocalService(shared);
+    racerB = await startLocalService({
+      ...shared,
+      AUTH_ISSUER: racerA.issuer,
+      AUTH_AUDIENCE: 'api://acs-trusted-service-local',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([racerA?.stop(), racerB?.stop()]);
+  });
+
+  it('50 concurrent first POST /api/token for one subject, split over both, give one ACS identity', async () => {
+    const token = await racerA.signIn('first-timer');
+    const before = emulator.identities().length;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        (index % 2 === 0 ? racerA : racerB).request<{ communicationUserId: string }>('POST', '/api/token', {
+          token,
+        }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+    expect(new Set(responses.map((response) => response.body.communicationUserId)).size).toBe(1);
+    expect(emulator.identities().length - before).toBe(1);
+    const listed = await racerB.request<{ identities: unknown[] }>('GET', '/api/me/identities', { token });
+    expect(listed.body.identities).toHaveLength(1);
+  });
+});
