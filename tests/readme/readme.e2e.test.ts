@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appSettingsSchema } from '../../shared/config/appSettingsSchema';
+import { repoRoot, startLocalService, type LocalService } from '../support/localService';
+
+const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
+const run = promisify(execFile);
+
+/** A ```bash block of the README that starts with `# walkthrough: <name>`. */
+export function walkthrough(name: string): string {
+  const block = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)]
+    .map((match) => match[1] ?? '')
+    .find((body) => body.startsWith(`# walkthrough: ${name}\n`));
+  if (!block) throw new Error(`README has no walkthrough '${name}'`);
+  return block;
+}
+
+/** Runs a walkthrough as printed, against the given service instead of localhost:7071. */
+export async function runWalkthrough(name: string, service: LocalService): Promise<string> {
+  const script = walkthrough(name);
+  expect(script).toContain('BASE=http://localhost:7071\n');
+  const { stdout } = await run(
+    'bash',
+    ['-c', `set -euo pipefail\n${script.replace('BASE=http://localhost:7071\n', `BASE=${service.url}\n`)}`],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, SERVICE_URL: service.url },
+      timeout: 60_000,
+    },
+  );
+  return stdout;
+}
+
+let service: LocalService;
+beforeAll(async () => {
+  service = await startLocalService();
+});
+afterAll(() => service.stop());
+
+describe('README', () => {
+  it('token walkthrough runs as printed and does what it says', async () => {
+    const output = await runWalkthrough('tokens', service);
+    const lines = output
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(lines[0]).toMatch(/"scopes":\["voip"\]/);
+    expect(lines[1]).toMatch(/"scopes":\["chat","voip"\]/);
+    expect(output).toContain('"code":"IdentityNotLinked"');
+    expect(output).toContain('"code":"ValidationFailed"');
+    expect(output).toContain('"code":"AdminRoleRequired"');
+    expect(output).toContain('"label":"support bot"');
+    expect(output).toContain('"action":"token.revoked"');
+    expect(lines.filter((line) => line === '204').length).toBeGreaterThanOrEqual(6);
+    expect(output).toContain('{"identities":[]}');
+    expect(lines.at(-2)).toMatch(/^\{"status":"ok"/);
+    expect(lines.at(-1)).toBe('200');
+  });
+
+  it('documents every setting the service reads', () => {
+    for (const setting of Object.keys(appSettingsSchema.shape)) {
+      expect(readme, `README settings table lacks ${setting}`).toContain(`| \`${setting}\` |`);
+    }
+    const sample = JSON.parse(readFileSync(resolve(repoRoot, 'local.settings.sample.json'), 'utf8')) as {
+      Values: Record<string, string>;
+      Documentation: Record<string, string>;
+    };
+    for (const setting of Object.keys(appSettingsSchema.shape)) {
+      expect(sample.Values, `local.settings.sample.json lacks ${setting}`).toHaveProperty(setting);
+      expect(sample.Documentation, `local.settings.sample.json does not document ${setting}`).toHaveProperty(
+        setting,
+      );
+    }
+  });
+});
