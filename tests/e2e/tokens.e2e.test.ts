@@ -366,10 +366,11 @@ describe('upstream trouble', () => {
       retryAfterSeconds: 7,
       operation: 'issueAccessToken',
     });
-    const throttled = await token(gail);
+    // A scope set never issued before: the token cache cannot answer, so ACS is asked.
+    const throttled = await token(gail, { scopes: ['chat'] });
     expectProblem(throttled, 503);
     expect(throttled.headers.get('retry-after')).toBe('7');
-    expect((await token(gail)).status).toBe(200);
+    expect((await token(gail, { scopes: ['chat'] })).status).toBe(200);
   });
 
   it('answers 503 when ACS keeps failing, leaving nothing half-written', async () => {
