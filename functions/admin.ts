@@ -22,7 +22,11 @@ app.http('adminCreateIdentity', {
   authLevel: 'anonymous',
   handler: adminEndpoint(async ({ request, services, caller }) => {
     const body = await jsonBody(request, createServiceIdentityRequestSchema, maxBody(services));
-    const identity = await services.identities.createServiceIdentity(caller.subjectId, body.subjects, body.label ?? 'service');
+    const identity = await services.identities.createServiceIdentity(
+      caller.subjectId,
+      body.subjects,
+      body.label ?? 'service',
+    );
     return jsonResponse(201, identity);
   }),
 });
@@ -113,10 +117,13 @@ app.http('adminAudit', {
   authLevel: 'anonymous',
   handler: adminEndpoint(async ({ request, services }) => {
     const parsed = auditQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
-    if (!parsed.success) throw badRequest('The query is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
+    if (!parsed.success)
+      throw badRequest('The query is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
     const { limit, continuationToken, ...filter } = parsed.data;
     const page = await services.audit.list(
-      filter.subjectId !== undefined ? { subjectId: filter.subjectId } : { communicationUserId: filter.communicationUserId ?? '' },
+      filter.subjectId !== undefined
+        ? { subjectId: filter.subjectId }
+        : { communicationUserId: filter.communicationUserId ?? '' },
       { limit, ...(continuationToken ? { continuationToken } : {}) },
     );
     return jsonResponse(200, page);

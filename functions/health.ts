@@ -8,6 +8,10 @@ app.http('health', {
   authLevel: 'anonymous',
   handler: endpoint(async ({ services }) => {
     const report = await services.health();
-    return jsonResponse(report.status === 'ok' ? 200 : 503, report, report.status === 'ok' ? {} : { 'retry-after': '5' });
+    return jsonResponse(
+      report.status === 'ok' ? 200 : 503,
+      report,
+      report.status === 'ok' ? {} : { 'retry-after': '5' },
+    );
   }),
 });

@@ -43,6 +43,8 @@ app.http('eraseMe', {
   methods: ['DELETE'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ services, caller }) => {
+    // Calls first: taking the caller off room rosters needs the identities erasing them unlinks.
+    await services.calls.eraseSubject(caller.subjectId);
     await services.identities.eraseSubject(caller.subjectId);
     return noContent();
   }),

@@ -9,7 +9,9 @@ app.http('issueToken', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, tokenRequestSchema, services.config.http.maxRequestBodyBytes, { optional: true });
+    const body = await jsonBody(request, tokenRequestSchema, services.config.http.maxRequestBodyBytes, {
+      optional: true,
+    });
     return jsonResponse(200, await services.tokens.issueForCaller(caller, body));
   }),
 });
@@ -19,7 +21,9 @@ app.http('revokeTokens', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, revokeRequestSchema, services.config.http.maxRequestBodyBytes, { optional: true });
+    const body = await jsonBody(request, revokeRequestSchema, services.config.http.maxRequestBodyBytes, {
+      optional: true,
+    });
     await services.tokens.revokeForCaller(caller, body.communicationUserId);
     return noContent();
   }),

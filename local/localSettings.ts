@@ -17,6 +17,8 @@ export function readLocalSettings(file: string, env: NodeJS.ProcessEnv): Record<
   // An empty value means "not set", as in Azure app settings, so that embedded defaults apply.
   const merged = { ...values, ...env };
   return Object.fromEntries(
-    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    Object.entries(merged).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
   );
 }

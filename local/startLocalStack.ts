@@ -53,7 +53,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     let emulator: AcsEmulator | undefined;
     if (!settings.ACS_CONNECTION_STRING && settings.ACS_AUTH !== 'entra' && !settings.KEY_VAULT_URL) {
-      emulator = await startAcsEmulator(options.dataDir ? { dataDir: join(options.dataDir, 'acs-emulator') } : {});
+      emulator = await startAcsEmulator(
+        options.dataDir ? { dataDir: join(options.dataDir, 'acs-emulator') } : {},
+      );
       started.push(emulator);
       settings.ACS_CONNECTION_STRING = emulator.connectionString();
     }
@@ -79,7 +81,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port,
       maxRequestBodyBytes: Number(settings.MAX_REQUEST_BODY_BYTES ?? 65_536),
       mounts: [
-        { pathPrefix: '/dev', handle: (req, res) => devIssuer.handle(req, res, (req.url ?? '').slice('/dev'.length)) },
+        {
+          pathPrefix: '/dev',
+          handle: (req, res) => devIssuer.handle(req, res, (req.url ?? '').slice('/dev'.length)),
+        },
       ],
       ...(options.log ? { log: options.log } : {}),
     });

@@ -16,7 +16,8 @@ export async function jsonBody<Schema extends z.ZodType>(
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   if (declaredLength > maxBytes) throw payloadTooLarge(`The request body is larger than ${maxBytes} bytes.`);
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw payloadTooLarge(`The request body is larger than ${maxBytes} bytes.`);
+  if (Buffer.byteLength(text) > maxBytes)
+    throw payloadTooLarge(`The request body is larger than ${maxBytes} bytes.`);
 
   let value: unknown = undefined;
   if (text.trim().length === 0) {
@@ -33,6 +34,7 @@ export async function jsonBody<Schema extends z.ZodType>(
     }
   }
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw badRequest('The request body is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
+  if (!parsed.success)
+    throw badRequest('The request body is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
   return parsed.data;
 }

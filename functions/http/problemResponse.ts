@@ -9,7 +9,8 @@ import { ServiceError } from '../../shared/errors/serviceError';
 export function problemResponse(error: unknown, context: InvocationContext): HttpResponseInit {
   if (error instanceof ServiceError) {
     const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
-    if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterSeconds));
+    if (error.retryAfterSeconds !== undefined)
+      headers['retry-after'] = String(Math.ceil(error.retryAfterSeconds));
     if (error.status === 401) headers['www-authenticate'] = 'Bearer';
     return {
       status: error.status,

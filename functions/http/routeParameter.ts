@@ -4,7 +4,11 @@ import { badRequest } from '../../shared/errors/serviceError';
 import { fieldProblems } from '../../shared/errors/fieldProblems';
 
 /** A route parameter, validated: a malformed id in a URL is bad input, not a missing resource. */
-export function routeParameter<Schema extends z.ZodType>(request: HttpRequest, name: string, schema: Schema): z.output<Schema> {
+export function routeParameter<Schema extends z.ZodType>(
+  request: HttpRequest,
+  name: string,
+  schema: Schema,
+): z.output<Schema> {
   const parsed = schema.safeParse(request.params[name]);
   if (!parsed.success) {
     throw badRequest(

@@ -16,7 +16,8 @@ export interface AzuriteTables {
 
 /** Azurite's published, well-known development account; not a secret. */
 const devAccountName = 'devstoreaccount1';
-const devAccountKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const devAccountKey =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 interface TableServerInstance {
   start(): Promise<void>;
@@ -33,7 +34,8 @@ type TableConfigurationConstructor = new (...args: unknown[]) => unknown;
  */
 export async function startAzuriteTables(options: AzuriteTablesOptions = {}): Promise<AzuriteTables> {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const TableServer = (require('azurite/dist/src/table/TableServer') as { default: TableServerConstructor }).default;
+  const TableServer = (require('azurite/dist/src/table/TableServer') as { default: TableServerConstructor })
+    .default;
   const TableConfiguration = (
     require('azurite/dist/src/table/TableConfiguration') as { default: TableConfigurationConstructor }
   ).default;

@@ -22,7 +22,9 @@ export interface DevIssuerOptions {
 }
 
 export interface DevIssuer {
-  issueToken(request: DevTokenRequest): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }>;
+  issueToken(
+    request: DevTokenRequest,
+  ): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }>;
   /** Serves `/.well-known/openid-configuration`, `/jwks.json` and `POST /token` below the mount path. */
   handle(req: IncomingMessage, res: ServerResponse, pathBelowMount: string): Promise<void>;
 }
@@ -73,7 +75,12 @@ export function createDevIssuer(options: DevIssuerOptions): DevIssuer {
         const body = await readSmallJson(req);
         const parsed = devTokenRequestSchema.safeParse(body);
         if (!parsed.success) {
-          return sendProblem(res, 400, 'BadRequest', 'Body must be {"sub": string, "roles"?: string[], "name"?: string}.');
+          return sendProblem(
+            res,
+            400,
+            'BadRequest',
+            'Body must be {"sub": string, "roles"?: string[], "name"?: string}.',
+          );
         }
         return sendJson(res, 200, await issueToken(parsed.data));
       }

@@ -2,13 +2,19 @@ import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { RoomsClient } from '@azure/communication-rooms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AcsConnection } from '../config/appConfig';
+import { keyFingerprint } from '../crypto/keyFingerprint';
+import { dependencyUnavailable } from '../errors/serviceError';
+import { isLoopbackHttpUrl } from '../secrets/isLoopbackHttpUrl';
 import type { SecretProvider } from '../secrets/secretProvider';
 
 export interface AcsClients {
   identity: CommunicationIdentityClient;
   rooms: RoomsClient;
-  /** The key material these clients were built with, so a rotation can be told apart from a retry. */
-  version: string;
+  /**
+   * Names the key these clients sign with, never the key itself: it changes exactly when the key
+   * does, so tokens can be tied to the key that issued them.
+   */
+  keyFingerprint: string;
 }
 
 export interface AcsClientFactory {
@@ -21,58 +27,70 @@ const noSdkRetries = { retryOptions: { maxRetries: 0 } };
 
 /**
  * Builds the real ACS SDK clients from a connection string (Key Vault or environment) or from an
- * endpoint and a credential (Entra ID). Plain http is allowed only for a loopback endpoint: the
- * local ACS emulator.
+ * endpoint and a credential (Entra ID). The secret is asked for on every call (the provider caches
+ * it for its TTL), so a rotated key is picked up within the TTL even when ACS never rejects the old
+ * one; clients are rebuilt only when the value changes. Plain http is allowed only for a loopback
+ * endpoint: the local ACS emulator.
  */
 export function createAcsClientFactory(
   connection: AcsConnection,
   secrets: SecretProvider,
   credential?: TokenCredential,
 ): AcsClientFactory {
-  let current: Promise<AcsClients> | undefined;
+  let built: { source: string; clients: AcsClients } | undefined;
 
-  const build = async (refresh: boolean): Promise<AcsClients> => {
-    if (connection.kind === 'entra') {
-      if (!credential) throw new Error('A credential is required to reach ACS by endpoint.');
-      const options = { ...noSdkRetries, allowInsecureConnection: isLoopbackHttp(connection.endpoint) };
-      return {
-        identity: new CommunicationIdentityClient(connection.endpoint, credential, options),
-        rooms: new RoomsClient(connection.endpoint, credential, options),
-        version: 'entra',
-      };
-    }
-    const connectionString =
-      connection.source === 'environment'
-        ? connection.connectionString
-        : await secrets.get(connection.secretName, { refresh });
-    const endpoint = /endpoint=([^;]+)/i.exec(connectionString)?.[1] ?? '';
-    const options = { ...noSdkRetries, allowInsecureConnection: isLoopbackHttp(endpoint) };
-    return {
-      identity: new CommunicationIdentityClient(connectionString, options),
-      rooms: new RoomsClient(connectionString, options),
-      version: connectionString,
-    };
+  const reuseOrBuild = (source: string, build: () => AcsClients): AcsClients => {
+    if (built?.source !== source) built = { source, clients: build() };
+    return built.clients;
   };
 
   return {
     async clients(options = {}) {
-      if (!current || options.refresh) {
-        const next = build(options.refresh ?? false);
-        current = next;
-        next.catch(() => {
-          if (current === next) current = undefined;
-        });
+      if (connection.kind === 'entra') {
+        if (!credential) throw new Error('A credential is required to reach ACS by endpoint.');
+        return reuseOrBuild(connection.endpoint, () => entraClients(connection.endpoint, credential));
       }
-      return current;
+      const connectionString =
+        connection.source === 'environment'
+          ? connection.connectionString
+          : await secrets.get(connection.secretName, { refresh: options.refresh ?? false });
+      return reuseOrBuild(connectionString, () => keyClients(connectionString));
     },
   };
 }
 
-function isLoopbackHttp(endpoint: string): boolean {
-  try {
-    const url = new URL(endpoint);
-    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  } catch {
-    return false;
+function entraClients(endpoint: string, credential: TokenCredential): AcsClients {
+  const options = { ...noSdkRetries, allowInsecureConnection: isLoopbackHttpUrl(endpoint) };
+  return {
+    identity: new CommunicationIdentityClient(endpoint, credential, options),
+    rooms: new RoomsClient(endpoint, credential, options),
+    keyFingerprint: keyFingerprint(`entra\n${endpoint}`),
+  };
+}
+
+function keyClients(connectionString: string): AcsClients {
+  const { endpoint, accessKey } = parseConnectionString(connectionString);
+  const options = { ...noSdkRetries, allowInsecureConnection: isLoopbackHttpUrl(endpoint) };
+  return {
+    identity: new CommunicationIdentityClient(connectionString, options),
+    rooms: new RoomsClient(connectionString, options),
+    keyFingerprint: keyFingerprint(`${endpoint}\n${accessKey}`),
+  };
+}
+
+/**
+ * Checked here because the SDK's own error for a malformed connection string quotes it whole, key
+ * included. Only a value from Key Vault can get this far malformed (settings are checked at start-up).
+ */
+function parseConnectionString(connectionString: string): { endpoint: string; accessKey: string } {
+  const endpoint = /(?:^|;)\s*endpoint=([^;]+)/i.exec(connectionString)?.[1]?.trim();
+  const accessKey = /(?:^|;)\s*accesskey=([^;]+)/i.exec(connectionString)?.[1]?.trim();
+  if (!endpoint || !accessKey || !URL.canParse(endpoint)) {
+    throw dependencyUnavailable(
+      'The ACS connection string from Key Vault is not of the form endpoint=...;accesskey=....',
+      30,
+      'AcsConnectionStringInvalid',
+    );
   }
+  return { endpoint, accessKey };
 }

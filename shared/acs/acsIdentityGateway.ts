@@ -22,7 +22,10 @@ export interface AcsIdentityGateway {
   probe(): Promise<void>;
 }
 
-export function createAcsIdentityGateway(factory: AcsClientFactory, retry: AcsRetryOptions): AcsIdentityGateway {
+export function createAcsIdentityGateway(
+  factory: AcsClientFactory,
+  retry: AcsRetryOptions,
+): AcsIdentityGateway {
   /**
    * A 401 from ACS means the key was rotated under us: read the secret again and try once more, so a
    * rotation needs no restart.
@@ -37,7 +40,11 @@ export function createAcsIdentityGateway(factory: AcsClientFactory, retry: AcsRe
         return await withAcsRetry(() => operation(refreshed.identity), retry);
       } catch (retryError) {
         if (acsFailure(retryError)?.status === 401) {
-          throw dependencyUnavailable('Azure Communication Services rejected the access key.', 30, 'AcsKeyRejected');
+          throw dependencyUnavailable(
+            'Azure Communication Services rejected the access key.',
+            30,
+            'AcsKeyRejected',
+          );
         }
         throw retryError;
       }
@@ -50,7 +57,8 @@ export function createAcsIdentityGateway(factory: AcsClientFactory, retry: AcsRe
     try {
       return await promise;
     } catch (error) {
-      if (acsFailure(error)?.status === 404) throw notFound('The ACS identity does not exist.', 'IdentityNotFound');
+      if (acsFailure(error)?.status === 404)
+        throw notFound('The ACS identity does not exist.', 'IdentityNotFound');
       throw error;
     }
   };

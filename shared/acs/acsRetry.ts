@@ -28,8 +28,16 @@ export async function withAcsRetry<T>(operation: () => Promise<T>, options: AcsR
       if (attempt >= options.maxRetries || waitMs > options.maxRetryDelayMs) {
         const retryAfter = Math.max(1, Math.ceil(failure.retryAfterSeconds ?? waitMs / 1000));
         throw failure.status === 429
-          ? dependencyUnavailable('Azure Communication Services is throttling requests.', retryAfter, 'AcsThrottled')
-          : dependencyUnavailable('Azure Communication Services is unavailable.', retryAfter, 'AcsUnavailable');
+          ? dependencyUnavailable(
+              'Azure Communication Services is throttling requests.',
+              retryAfter,
+              'AcsThrottled',
+            )
+          : dependencyUnavailable(
+              'Azure Communication Services is unavailable.',
+              retryAfter,
+              'AcsUnavailable',
+            );
       }
       await sleep(waitMs);
     }

@@ -16,7 +16,10 @@ import {
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'unhealthy']),
-  checks: z.record(z.string(), z.object({ status: z.enum(['up', 'down', 'skipped']), detail: z.string().optional() })),
+  checks: z.record(
+    z.string(),
+    z.object({ status: z.enum(['up', 'down', 'skipped']), detail: z.string().optional() }),
+  ),
 });
 const identitiesSchema = z.object({ identities: z.array(subjectIdentitySchema) });
 const auditPageSchema = z.object({

@@ -30,7 +30,10 @@ const errorDescriptions: Record<number, string> = {
 };
 
 /** An OpenAPI 3.1 document generated from the zod schemas that validate the requests. */
-export function openApiDocument(operations: ApiOperation[], options: { serverUrl?: string } = {}): Record<string, unknown> {
+export function openApiDocument(
+  operations: ApiOperation[],
+  options: { serverUrl?: string } = {},
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
     const path = `/api${operation.path}`;
@@ -42,7 +45,8 @@ export function openApiDocument(operations: ApiOperation[], options: { serverUrl
     info: {
       title: 'ACS trusted service',
       version: '0.1.0',
-      description: 'Maps app users to Azure Communication Services identities, issues their tokens, and shares calls.',
+      description:
+        'Maps app users to Azure Communication Services identities, issues their tokens, and shares calls.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,
@@ -62,7 +66,9 @@ function describeOperation(operation: ApiOperation): Record<string, unknown> {
   const responses: Record<string, unknown> = {
     [operation.success.status]: {
       description: operation.success.description,
-      ...(operation.success.schema ? { content: { 'application/json': { schema: jsonSchema(operation.success.schema, 'output') } } } : {}),
+      ...(operation.success.schema
+        ? { content: { 'application/json': { schema: jsonSchema(operation.success.schema, 'output') } } }
+        : {}),
     },
   };
   for (const status of [...errorStatuses].sort()) {
@@ -109,6 +115,9 @@ function queryParameters(query: z.ZodObject | undefined) {
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }

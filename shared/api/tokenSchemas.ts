@@ -10,7 +10,9 @@ export const tokenRequestSchema = z
   })
   .strict();
 
-export const revokeRequestSchema = z.object({ communicationUserId: communicationUserIdSchema.optional() }).strict();
+export const revokeRequestSchema = z
+  .object({ communicationUserId: communicationUserIdSchema.optional() })
+  .strict();
 
 export const teamsTokenRequestSchema = z
   .object({ teamsUserAadToken: z.string().min(1).max(16_384) })

@@ -44,7 +44,9 @@ export function createAuditLog(table: TableClient, clock: () => Date = () => new
         expiresOn: event.expiresOn ?? '',
       };
       try {
-        await Promise.all([...partitions].map((partitionKey) => table.createEntity({ partitionKey, rowKey, ...properties })));
+        await Promise.all(
+          [...partitions].map((partitionKey) => table.createEntity({ partitionKey, rowKey, ...properties })),
+        );
       } catch (error) {
         throw asStorageUnavailable(error);
       }
@@ -52,10 +54,17 @@ export function createAuditLog(table: TableClient, clock: () => Date = () => new
 
     async list(filter, page) {
       const partitionKey =
-        'subjectId' in filter ? `s_${tableKey(filter.subjectId)}` : `i_${tableKey(filter.communicationUserId)}`;
+        'subjectId' in filter
+          ? `s_${tableKey(filter.subjectId)}`
+          : `i_${tableKey(filter.communicationUserId)}`;
       const pages = table
-        .listEntities<Record<string, string>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })
-        .byPage({ maxPageSize: page.limit, ...(page.continuationToken ? { continuationToken: decodeToken(page.continuationToken) } : {}) });
+        .listEntities<Record<string, string>>({
+          queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+        })
+        .byPage({
+          maxPageSize: page.limit,
+          ...(page.continuationToken ? { continuationToken: decodeToken(page.continuationToken) } : {}),
+        });
       try {
         const first = await pages.next();
         if (first.done) return { entries: [] };

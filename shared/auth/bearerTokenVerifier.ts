@@ -70,7 +70,11 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
       try {
         keys = await currentKeySet();
       } catch {
-        throw dependencyUnavailable('The identity provider cannot be reached.', 5, 'IdentityProviderUnavailable');
+        throw dependencyUnavailable(
+          'The identity provider cannot be reached.',
+          5,
+          'IdentityProviderUnavailable',
+        );
       }
       let payload: JWTPayload;
       try {
@@ -83,7 +87,11 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
         }));
       } catch (error) {
         if (error instanceof joseErrors.JWKSTimeout || isNetworkFailure(error)) {
-          throw dependencyUnavailable('The identity provider cannot be reached.', 5, 'IdentityProviderUnavailable');
+          throw dependencyUnavailable(
+            'The identity provider cannot be reached.',
+            5,
+            'IdentityProviderUnavailable',
+          );
         }
         throw unauthorized('The bearer token is not valid.');
       }
@@ -108,7 +116,9 @@ function toCaller(payload: JWTPayload, options: BearerTokenVerifierOptions): Cal
     throw unauthorized(`The bearer token has no usable '${options.subjectClaim}' claim.`);
   }
   const rolesClaim = payload[options.rolesClaim];
-  const roles = Array.isArray(rolesClaim) ? rolesClaim.filter((role): role is string => typeof role === 'string') : [];
+  const roles = Array.isArray(rolesClaim)
+    ? rolesClaim.filter((role): role is string => typeof role === 'string')
+    : [];
   const objectId = typeof payload.oid === 'string' ? payload.oid : undefined;
   return {
     subjectId,

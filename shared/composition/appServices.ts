@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { AuditLog } from '../audit/auditLog';
 import type { BearerTokenVerifier } from '../auth/bearerTokenVerifier';
+import type { CallService } from '../calls/callService';
 import type { AppConfig } from '../config/appConfig';
 import type { HealthReport } from '../health/healthCheck';
 import type { IdentityService } from '../identity/identityService';
@@ -16,6 +17,7 @@ export interface AppServices {
   identities: IdentityService;
   identityStore: IdentityStore;
   tokens: TokenService;
+  calls: CallService;
   audit: AuditLog;
   tables: TableClients;
   /** Resolves once the tables exist; a failure is retried on the next call. */

@@ -1,19 +1,22 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
-import { SecretClient } from '@azure/keyvault-secrets';
 import { createAcsClientFactory } from '../acs/acsClientFactory';
 import { createAcsIdentityGateway } from '../acs/acsIdentityGateway';
 import { createAuditLog } from '../audit/auditLog';
+import { composeCallService } from '../calls/composeCallService';
 import { createBearerTokenVerifier } from '../auth/bearerTokenVerifier';
 import type { AppConfig } from '../config/appConfig';
 import { checkHealth } from '../health/healthCheck';
 import { createIdentityService } from '../identity/identityService';
 import { createIdentityStore } from '../identity/identityStore';
 import { environmentSecretProvider } from '../secrets/environmentSecretProvider';
+import { createKeyVaultSecretClient } from '../secrets/keyVaultSecretClient';
 import { keyVaultSecretProvider } from '../secrets/keyVaultSecretProvider';
 import type { SecretProvider } from '../secrets/secretProvider';
 import { asStorageUnavailable, isNotFound } from '../storage/storageFailure';
 import { createTableClients, ensureTables } from '../storage/tableClients';
+import { createTableTokenCache } from '../tokens/tableTokenCache';
+import { tokenCacheKeyLoader } from '../tokens/tokenCacheKeyLoader';
 import { createTokenRateLimiter } from '../tokens/tokenRateLimiter';
 import { createTokenService } from '../tokens/tokenService';
 import type { AppDependencies, AppServices } from './appServices';
@@ -33,7 +36,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     dependencies.secrets ??
     (config.keyVault
       ? keyVaultSecretProvider({
-          client: new SecretClient(config.keyVault.url, lazyCredential()),
+          client: createKeyVaultSecretClient(config.keyVault.url, lazyCredential()),
           ttlMs: config.keyVault.secretTtlSeconds * 1000,
         })
       : environmentSecretProvider({}));
@@ -52,6 +55,15 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     maxRetries: config.acs.maxRetries,
     maxRetryDelayMs: config.acs.maxRetryDelayMs,
   });
+  // Wired even without a cache key: revocations are then still recorded, so that turning the cache
+  // on again later cannot serve a token revoked while it was off.
+  const tokenCache = createTableTokenCache({
+    table: tables.TokenCache,
+    key: tokenCacheKeyLoader(config.tokens.cacheKey, secrets),
+    acsKeyFingerprint: async () => (await acsClients.clients()).keyFingerprint,
+    minLifetimeMinutes: config.tokens.cacheMinLifetimeMinutes,
+    clock,
+  });
   const audit = createAuditLog(tables.Audit, clock);
   const identityStore = createIdentityStore(tables);
   const identities = createIdentityService({
@@ -59,6 +71,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     acs,
     audit,
     capPerSubject: config.identities.capPerSubject,
+    tokenCache,
     clock,
   });
   const tokens = createTokenService({
@@ -66,6 +79,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     identities,
     store: identityStore,
     audit,
+    cache: tokenCache,
     rateLimiter: createTokenRateLimiter({
       table: tables.RateLimits,
       perMinute: config.tokens.rateLimitPerMinute,
@@ -75,6 +89,17 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     userAllowedScopes: config.tokens.userAllowedScopes,
     adminAllowedScopes: config.tokens.adminAllowedScopes,
     ...(config.acs.teamsAppId ? { teamsAppId: config.acs.teamsAppId } : {}),
+    clock,
+  });
+  const calls = composeCallService({
+    config,
+    tables,
+    acsClients,
+    identities,
+    identityStore,
+    tokens,
+    graphCredential: lazyCredential,
+    ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
     clock,
   });
   const verifier = createBearerTokenVerifier({
@@ -102,6 +127,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     identities,
     identityStore,
     tokens,
+    calls,
     audit,
     tables,
     ready,

@@ -5,12 +5,11 @@ export type AcsConnection =
   | { kind: 'connectionString'; source: 'keyVault'; secretName: string }
   | { kind: 'entra'; endpoint: string };
 
-export type TablesConnection = { kind: 'connectionString'; connectionString: string } | { kind: 'entra'; endpoint: string };
+export type TablesConnection =
+  { kind: 'connectionString'; connectionString: string } | { kind: 'entra'; endpoint: string };
 
 export type TokenCacheKeySource =
-  | { kind: 'none' }
-  | { kind: 'environment'; key: string }
-  | { kind: 'keyVault'; secretName: string };
+  { kind: 'none' } | { kind: 'environment'; key: string } | { kind: 'keyVault'; secretName: string };
 
 /** The validated configuration, shaped for the code that uses it. */
 export interface AppConfig {
@@ -40,6 +39,8 @@ export interface AppConfig {
     cacheMinLifetimeMinutes: number;
   };
   identities: { capPerSubject: number };
-  calls: { maxInvitees: number };
+  calls: { maxInvitees: number; maxDurationHours: number; maxDaysAhead: number };
+  /** Present when the service may create Teams meetings itself. */
+  graph?: { baseUrl: string; organizerUserId: string };
   http: { maxRequestBodyBytes: number };
 }

@@ -131,6 +131,21 @@ export const appSettingsSchema = z.object({
   IDENTITY_CAP_PER_SUBJECT: integer(1, 1000, 10).describe('ACS identities one subject may hold.'),
 
   CALLS_MAX_INVITEES: integer(1, 1000, 100).describe('Invitees one call may have.'),
+  CALLS_MAX_DURATION_HOURS: integer(1, 720, 168).describe(
+    'Longest a scheduled call may last (`endsAt` - `startsAt`); a room is valid for this long at most.',
+  ),
+  CALLS_MAX_DAYS_AHEAD: integer(1, 3650, 365).describe('How far ahead a call may be scheduled (`startsAt`).'),
+  GRAPH_ORGANIZER_USER_ID: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      'Entra user (object id or UPN) that organizes the Teams meetings the service creates through Microsoft Graph; without it a Teams call needs a `teamsMeetingLink`.',
+    ),
+  GRAPH_BASE_URL: httpUrl
+    .default('https://graph.microsoft.com/v1.0')
+    .describe('Microsoft Graph base URL, with the version; the token is asked for `<origin>/.default`.'),
   MAX_REQUEST_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 65_536).describe(
     'Largest request body a function accepts.',
   ),

@@ -7,21 +7,31 @@ type Environment = Record<string, string | undefined>;
 /** Reads and validates every setting once; throws a ConfigError naming each missing or bad one. */
 export function loadConfig(env: Environment): AppConfig {
   // Empty strings are how app settings are often "unset"; treat them as absent so defaults apply.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = appSettingsSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        setting: String(issue.path[0] ?? '(settings)'),
-        message: issue.message,
-      })),
-    );
+    const problems = parsed.error.issues.map((issue) => ({
+      setting: String(issue.path[0] ?? '(settings)'),
+      message: issue.message,
+    }));
+    // Name the missing connections too, so one round of fixes is enough.
+    const missing: Problem[] = [];
+    acsConnection(present as Partial<AppSettings>, missing);
+    tablesConnection(present as Partial<AppSettings>, missing);
+    throw new ConfigError([
+      ...problems,
+      ...missing.filter((problem) => !problems.some((p) => p.setting === problem.setting)),
+    ]);
   }
   return toAppConfig(parsed.data);
 }
 
+type Problem = { setting: string; message: string };
+
 function toAppConfig(settings: AppSettings): AppConfig {
-  const problems: Array<{ setting: string; message: string }> = [];
+  const problems: Problem[] = [];
   const acs = acsConnection(settings, problems);
   const tables = tablesConnection(settings, problems);
   if (problems.length > 0 || !acs || !tables) throw new ConfigError(problems);
@@ -54,30 +64,48 @@ function toAppConfig(settings: AppSettings): AppConfig {
       cacheMinLifetimeMinutes: settings.TOKEN_CACHE_MIN_LIFETIME_MINUTES,
     },
     identities: { capPerSubject: settings.IDENTITY_CAP_PER_SUBJECT },
-    calls: { maxInvitees: settings.CALLS_MAX_INVITEES },
+    calls: {
+      maxInvitees: settings.CALLS_MAX_INVITEES,
+      maxDurationHours: settings.CALLS_MAX_DURATION_HOURS,
+      maxDaysAhead: settings.CALLS_MAX_DAYS_AHEAD,
+    },
+    ...(settings.GRAPH_ORGANIZER_USER_ID
+      ? { graph: { baseUrl: settings.GRAPH_BASE_URL, organizerUserId: settings.GRAPH_ORGANIZER_USER_ID } }
+      : {}),
     http: { maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES },
   };
 }
 
-function acsConnection(
-  settings: AppSettings,
-  problems: Array<{ setting: string; message: string }>,
-): AcsConnection | undefined {
+function acsConnection(settings: Partial<AppSettings>, problems: Problem[]): AcsConnection | undefined {
   if (settings.ACS_AUTH === 'entra') {
     if (settings.ACS_ENDPOINT) return { kind: 'entra', endpoint: settings.ACS_ENDPOINT };
     problems.push({ setting: 'ACS_ENDPOINT', message: 'is required when ACS_AUTH=entra' });
     return undefined;
   }
   if (settings.ACS_CONNECTION_STRING) {
-    if (!/endpoint=[^;]+/i.test(settings.ACS_CONNECTION_STRING) || !/accesskey=[^;]+/i.test(settings.ACS_CONNECTION_STRING)) {
+    if (
+      !/endpoint=[^;]+/i.test(settings.ACS_CONNECTION_STRING) ||
+      !/accesskey=[^;]+/i.test(settings.ACS_CONNECTION_STRING)
+    ) {
       // The value itself is a secret: never echo it.
-      problems.push({ setting: 'ACS_CONNECTION_STRING', message: 'must have the form endpoint=...;accesskey=...' });
+      problems.push({
+        setting: 'ACS_CONNECTION_STRING',
+        message: 'must have the form endpoint=...;accesskey=...',
+      });
       return undefined;
     }
-    return { kind: 'connectionString', source: 'environment', connectionString: settings.ACS_CONNECTION_STRING };
+    return {
+      kind: 'connectionString',
+      source: 'environment',
+      connectionString: settings.ACS_CONNECTION_STRING,
+    };
   }
   if (settings.KEY_VAULT_URL) {
-    return { kind: 'connectionString', source: 'keyVault', secretName: settings.KEY_VAULT_ACS_SECRET_NAME };
+    return {
+      kind: 'connectionString',
+      source: 'keyVault',
+      secretName: settings.KEY_VAULT_ACS_SECRET_NAME ?? 'acs-connection-string',
+    };
   }
   problems.push({
     setting: 'ACS_CONNECTION_STRING',
@@ -86,10 +114,7 @@ function acsConnection(
   return undefined;
 }
 
-function tablesConnection(
-  settings: AppSettings,
-  problems: Array<{ setting: string; message: string }>,
-): TablesConnection | undefined {
+function tablesConnection(settings: Partial<AppSettings>, problems: Problem[]): TablesConnection | undefined {
   if (settings.TABLES_CONNECTION_STRING) {
     return { kind: 'connectionString', connectionString: settings.TABLES_CONNECTION_STRING };
   }
@@ -100,6 +125,7 @@ function tablesConnection(
 
 function tokenCacheKey(settings: AppSettings): TokenCacheKeySource {
   if (settings.TOKEN_CACHE_KEY) return { kind: 'environment', key: settings.TOKEN_CACHE_KEY };
-  if (settings.KEY_VAULT_URL) return { kind: 'keyVault', secretName: settings.KEY_VAULT_CACHE_KEY_SECRET_NAME };
+  if (settings.KEY_VAULT_URL)
+    return { kind: 'keyVault', secretName: settings.KEY_VAULT_CACHE_KEY_SECRET_NAME };
   return { kind: 'none' };
 }

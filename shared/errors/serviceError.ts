@@ -60,5 +60,8 @@ export const unsupportedMediaType = (detail: string) =>
 export const tooManyRequests = (detail: string, retryAfterSeconds: number, code = 'TooManyRequests') =>
   new ServiceError({ status: 429, code, title: 'Too many requests', detail, retryAfterSeconds });
 
-export const dependencyUnavailable = (detail: string, retryAfterSeconds: number, code = 'DependencyUnavailable') =>
-  new ServiceError({ status: 503, code, title: 'Service unavailable', detail, retryAfterSeconds });
+export const dependencyUnavailable = (
+  detail: string,
+  retryAfterSeconds: number,
+  code = 'DependencyUnavailable',
+) => new ServiceError({ status: 503, code, title: 'Service unavailable', detail, retryAfterSeconds });

@@ -11,7 +11,10 @@ export type HealthProbe = () => Promise<CheckStatus | void>;
  * Runs every probe at once with a timeout. A failing probe reports only that it is down and a short
  * reason of ours, never the error itself (it may carry a connection string or URL).
  */
-export async function checkHealth(probes: Record<string, HealthProbe>, timeoutMs = 3_000): Promise<HealthReport> {
+export async function checkHealth(
+  probes: Record<string, HealthProbe>,
+  timeoutMs = 3_000,
+): Promise<HealthReport> {
   const entries = await Promise.all(
     Object.entries(probes).map(async ([name, probe]) => {
       let timer: NodeJS.Timeout | undefined;

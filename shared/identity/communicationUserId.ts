@@ -7,4 +7,7 @@ import { z } from 'zod';
 export const communicationUserIdSchema = z
   .string()
   .max(256)
-  .regex(/^8:(?:acs|gcch-acs|dod-acs|spool):[A-Za-z0-9_.-]{1,220}$/, 'must be an ACS communication user id (8:acs:...)');
+  .regex(
+    /^8:(?:acs|gcch-acs|dod-acs|spool):[A-Za-z0-9_.-]{1,220}$/,
+    'must be an ACS communication user id (8:acs:...)',
+  );

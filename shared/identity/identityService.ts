@@ -81,7 +81,11 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         continue;
       }
       if (Date.now() > deadline) {
-        throw dependencyUnavailable('The identity is still being created; try again.', 1, 'IdentityCreationPending');
+        throw dependencyUnavailable(
+          'The identity is still being created; try again.',
+          1,
+          'IdentityCreationPending',
+        );
       }
       await sleep(Math.min(250, 20 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random()));
     }
@@ -112,7 +116,12 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       await acs.deleteIdentity(communicationUserId).catch(() => undefined);
       return defaultIdentity(claim.value.subjectId);
     }
-    await audit.record({ action: 'identity.created', actor: claim.value.subjectId, subjectId: claim.value.subjectId, communicationUserId });
+    await audit.record({
+      action: 'identity.created',
+      actor: claim.value.subjectId,
+      subjectId: claim.value.subjectId,
+      communicationUserId,
+    });
     return finishCreation(created);
   };
 
@@ -197,7 +206,10 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       await defaultIdentity(subjectId);
       const { links } = await store.readSubject(subjectId);
       if (links.length >= options.capPerSubject) {
-        throw conflict(`A subject may hold at most ${options.capPerSubject} identities.`, 'IdentityCapReached');
+        throw conflict(
+          `A subject may hold at most ${options.capPerSubject} identities.`,
+          'IdentityCapReached',
+        );
       }
       const communicationUserId = await acs.createIdentity();
       const createdAt = clock().toISOString();
@@ -248,12 +260,18 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     async link(actor, communicationUserId, subjectId) {
       const meta = await store.readMeta(communicationUserId);
       if (!meta) throw notFound('No such identity.', 'IdentityNotFound');
-      await store.link({ subjectId, communicationUserId, label: meta.label, createdAt: clock().toISOString() });
+      await store.link({
+        subjectId,
+        communicationUserId,
+        label: meta.label,
+        createdAt: clock().toISOString(),
+      });
       await audit.record({ action: 'identity.linked', actor, subjectId, communicationUserId });
     },
 
     async unlink(actor, communicationUserId, subjectId) {
-      if (!(await store.readMeta(communicationUserId))) throw notFound('No such identity.', 'IdentityNotFound');
+      if (!(await store.readMeta(communicationUserId)))
+        throw notFound('No such identity.', 'IdentityNotFound');
       if (!(await store.readLink(subjectId, communicationUserId))) {
         throw notFound('The subject is not linked to this identity.', 'LinkNotFound');
       }

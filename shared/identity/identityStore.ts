@@ -1,7 +1,13 @@
-import { odata, type TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
 import type { TableClients } from '../storage/tableClients';
 import { tableKey } from '../storage/tableKey';
-import { asStorageUnavailable, isConflict, isNotFound, isPreconditionFailed } from '../storage/storageFailure';
+import { deleteTableRow, readTableRow, upsertTableRow } from '../storage/tableRow';
+import {
+  asStorageUnavailable,
+  isConflict,
+  isNotFound,
+  isPreconditionFailed,
+} from '../storage/storageFailure';
 
 /*
  * Layout (keys are SHA-256 digests of the ids, see tableKey; the ids themselves are properties):
@@ -77,7 +83,7 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
 
   return {
     async readDefault(subjectId) {
-      const entity = await readEntity(subjects, tableKey(subjectId), defaultRowKey);
+      const entity = await readTableRow(subjects, tableKey(subjectId), defaultRowKey);
       return entity && { value: toDefault(entity), etag: entity.etag };
     },
     async createDefault(entity) {
@@ -107,37 +113,45 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
       }
     },
     async deleteDefault(subjectId, etag) {
-      await deleteEntity(subjects, tableKey(subjectId), defaultRowKey, etag);
+      await deleteTableRow(subjects, tableKey(subjectId), defaultRowKey, etag);
     },
     async readMeta(communicationUserId) {
-      const entity = await readEntity(identities, tableKey(communicationUserId), metaRowKey);
+      const entity = await readTableRow(identities, tableKey(communicationUserId), metaRowKey);
       return entity && toMeta(entity);
     },
     async writeMeta(entity) {
-      await upsert(identities, { partitionKey: tableKey(entity.communicationUserId), rowKey: metaRowKey, ...entity });
+      await upsertTableRow(identities, {
+        partitionKey: tableKey(entity.communicationUserId),
+        rowKey: metaRowKey,
+        ...entity,
+      });
     },
     async deleteMeta(communicationUserId) {
-      await deleteEntity(identities, tableKey(communicationUserId), metaRowKey);
+      await deleteTableRow(identities, tableKey(communicationUserId), metaRowKey);
     },
     async link(entity) {
-      await upsert(identities, {
+      await upsertTableRow(identities, {
         partitionKey: tableKey(entity.communicationUserId),
         rowKey: reversePrefix + tableKey(entity.subjectId),
         subjectId: entity.subjectId,
         communicationUserId: entity.communicationUserId,
       });
-      await upsert(subjects, {
+      await upsertTableRow(subjects, {
         partitionKey: tableKey(entity.subjectId),
         rowKey: linkPrefix + tableKey(entity.communicationUserId),
         ...entity,
       });
     },
     async unlink(subjectId, communicationUserId) {
-      await deleteEntity(subjects, tableKey(subjectId), linkPrefix + tableKey(communicationUserId));
-      await deleteEntity(identities, tableKey(communicationUserId), reversePrefix + tableKey(subjectId));
+      await deleteTableRow(subjects, tableKey(subjectId), linkPrefix + tableKey(communicationUserId));
+      await deleteTableRow(identities, tableKey(communicationUserId), reversePrefix + tableKey(subjectId));
     },
     async readLink(subjectId, communicationUserId) {
-      const entity = await readEntity(subjects, tableKey(subjectId), linkPrefix + tableKey(communicationUserId));
+      const entity = await readTableRow(
+        subjects,
+        tableKey(subjectId),
+        linkPrefix + tableKey(communicationUserId),
+      );
       return entity && toLink(entity);
     },
     async readSubject(subjectId) {
@@ -175,36 +189,6 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
       return found;
     },
   };
-}
-
-async function readEntity(
-  table: TableClient,
-  partitionKey: string,
-  rowKey: string,
-): Promise<TableEntityResult<Record<string, unknown>> | undefined> {
-  try {
-    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw asStorageUnavailable(error);
-  }
-}
-
-async function upsert(table: TableClient, entity: TableEntity): Promise<void> {
-  try {
-    await table.upsertEntity(entity, 'Replace');
-  } catch (error) {
-    throw asStorageUnavailable(error);
-  }
-}
-
-async function deleteEntity(table: TableClient, partitionKey: string, rowKey: string, etag?: string): Promise<void> {
-  try {
-    await table.deleteEntity(partitionKey, rowKey, etag ? { etag } : {});
-  } catch (error) {
-    if (isNotFound(error) || (etag && isPreconditionFailed(error))) return;
-    throw asStorageUnavailable(error);
-  }
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');

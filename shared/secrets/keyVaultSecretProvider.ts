@@ -1,46 +1,97 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
-import { isRestError } from '@azure/core-rest-pipeline';
 import { dependencyUnavailable } from '../errors/serviceError';
 import type { SecretProvider } from './secretProvider';
 
 export interface KeyVaultSecretProviderOptions {
-  client: SecretClient;
+  client: Pick<SecretClient, 'getSecret'>;
   ttlMs: number;
+  /**
+   * After a failed read, how long the last good value is served before the vault is tried again
+   * (default: 5 s, or the TTL when shorter).
+   */
+  staleRetryMs?: number;
   clock?: () => number;
 }
 
+interface SecretState {
+  value?: string;
+  freshUntil: number;
+  reading?: Promise<string>;
+}
+
+const unavailableRetryAfterSeconds = 5;
+
 /**
- * Secrets from Key Vault, each kept for a TTL so a rotated secret is picked up without a restart,
- * and read again at once when a caller says the cached value was rejected.
+ * Secrets from Key Vault, each kept for a TTL so a rotated secret is picked up without a restart.
+ *
+ * - `refresh` (the value was rejected) skips the cached value.
+ * - Concurrent callers share one request: a burst of requests, or of ACS 401s, costs one read.
+ * - A failed read is not cached: the next call tries the vault again.
+ * - When the vault cannot be read, a value read before is served again (for `staleRetryMs`), since
+ *   it is the best knowledge there is and ACS, not the vault, decides whether it still works. With
+ *   nothing read before, or on `refresh` (that value was just rejected), the caller gets a 503.
  */
 export function keyVaultSecretProvider(options: KeyVaultSecretProviderOptions): SecretProvider {
   const clock = options.clock ?? Date.now;
-  const cache = new Map<string, { value: Promise<string>; expiresAt: number }>();
+  const staleRetryMs = options.staleRetryMs ?? Math.min(options.ttlMs, 5_000);
+  const states = new Map<string, SecretState>();
+
+  const stateOf = (name: string): SecretState => {
+    let state = states.get(name);
+    if (!state) {
+      state = { freshUntil: 0 };
+      states.set(name, state);
+    }
+    return state;
+  };
 
   const read = async (name: string): Promise<string> => {
+    let value: string | undefined;
     try {
-      const secret = await options.client.getSecret(name);
-      if (!secret.value) throw new Error(`Key Vault secret '${name}' has no value.`);
-      return secret.value;
-    } catch (error) {
-      if (isRestError(error)) {
-        throw dependencyUnavailable(`Key Vault secret '${name}' cannot be read.`, 5, 'SecretsUnavailable');
-      }
-      throw error;
+      value = (await options.client.getSecret(name)).value;
+    } catch {
+      // The SDK's error may quote the request; only the secret's name goes further.
+      throw dependencyUnavailable(
+        `Key Vault secret '${name}' cannot be read.`,
+        unavailableRetryAfterSeconds,
+        'SecretsUnavailable',
+      );
     }
+    if (!value) {
+      throw dependencyUnavailable(
+        `Key Vault secret '${name}' is empty.`,
+        unavailableRetryAfterSeconds,
+        'SecretsUnavailable',
+      );
+    }
+    return value;
+  };
+
+  const sharedRead = (name: string, state: SecretState): Promise<string> => {
+    state.reading ??= read(name)
+      .then((value) => {
+        state.value = value;
+        state.freshUntil = clock() + options.ttlMs;
+        return value;
+      })
+      .finally(() => {
+        state.reading = undefined;
+      });
+    return state.reading;
   };
 
   return {
     async get(name, { refresh = false } = {}) {
-      const cached = cache.get(name);
-      if (cached && !refresh && cached.expiresAt > clock()) return cached.value;
-      const value = read(name);
-      const entry = { value, expiresAt: clock() + options.ttlMs };
-      cache.set(name, entry);
-      value.catch(() => {
-        if (cache.get(name) === entry) cache.delete(name);
-      });
-      return value;
+      const state = stateOf(name);
+      const cached = state.value;
+      if (cached !== undefined && state.freshUntil > clock() && !refresh && !state.reading) return cached;
+      try {
+        return await sharedRead(name, state);
+      } catch (error) {
+        if (refresh || state.value === undefined) throw error;
+        state.freshUntil = clock() + staleRetryMs;
+        return state.value;
+      }
     },
   };
 }

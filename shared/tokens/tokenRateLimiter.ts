@@ -1,6 +1,11 @@
 import type { TableClient } from '@azure/data-tables';
 import { dependencyUnavailable, tooManyRequests } from '../errors/serviceError';
-import { asStorageUnavailable, isConflict, isNotFound, isPreconditionFailed } from '../storage/storageFailure';
+import {
+  asStorageUnavailable,
+  isConflict,
+  isNotFound,
+  isPreconditionFailed,
+} from '../storage/storageFailure';
 import { tableKey } from '../storage/tableKey';
 
 export interface TokenRateLimiter {
@@ -55,7 +60,9 @@ export function createTokenRateLimiter(options: TokenRateLimiterOptions): TokenR
         } catch (error) {
           if (!isConflict(error) && !isPreconditionFailed(error)) throw asStorageUnavailable(error);
           // Lost the race for the counter: back off a little, with jitter, and read it again.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))),
+          );
         }
       }
       throw dependencyUnavailable('The token rate limiter is too busy; try again.', 1, 'RateLimiterBusy');

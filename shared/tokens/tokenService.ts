@@ -37,10 +37,23 @@ export interface TokenService {
    * A token the service decides the scopes of (joining a call): rate limited and audited like any
    * other, but not bound by the user allow-list.
    */
-  issueForJoin(caller: Caller, communicationUserId: string, scopes: AcsScope[], expiresInMinutes?: number): Promise<IssuedToken>;
+  issueForJoin(
+    caller: Caller,
+    communicationUserId: string,
+    scopes: AcsScope[],
+    expiresInMinutes?: number,
+  ): Promise<IssuedToken>;
   revokeForCaller(caller: Caller, communicationUserId?: string): Promise<void>;
-  exchangeTeamsToken(caller: Caller, teamsUserAadToken: string): Promise<{ token: string; expiresOn: string }>;
-  issueForIdentity(admin: Caller, communicationUserId: string, scopes: AcsScope[], expiresInMinutes?: number): Promise<IssuedToken>;
+  exchangeTeamsToken(
+    caller: Caller,
+    teamsUserAadToken: string,
+  ): Promise<{ token: string; expiresOn: string }>;
+  issueForIdentity(
+    admin: Caller,
+    communicationUserId: string,
+    scopes: AcsScope[],
+    expiresInMinutes?: number,
+  ): Promise<IssuedToken>;
   revokeForIdentity(admin: Caller, communicationUserId: string): Promise<void>;
 }
 
@@ -56,10 +69,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   ): Promise<IssuedToken> => {
     await rateLimiter.take(actor);
     const latestExpiry = new Date(clock().getTime() + expiresInMinutes * 60_000);
-    let token: AcsToken | undefined = await cache?.find(communicationUserId, scopes, latestExpiry);
+    const cached = await cache?.find(communicationUserId, scopes, latestExpiry);
+    let token: AcsToken | undefined = cached?.token;
     if (!token) {
       token = await acs.issueToken(communicationUserId, scopes, expiresInMinutes);
-      await cache?.store(communicationUserId, scopes, token);
+      await cached?.store(token);
     }
     const expiresOn = token.expiresOn.toISOString();
     await audit.record({ action: 'token.issued', actor, communicationUserId, scopes, expiresOn });
@@ -67,7 +81,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   };
 
   const revoke = async (actor: string, communicationUserId: string) => {
-    // Invalidate the cache before and after: a token cached in between must not outlive the revoke.
+    // Before: nothing cached is served while ACS revokes. After: a token being issued meanwhile and
+    // cached later must not outlive the revoke. Either failing fails the revoke (the client retries).
     await cache?.invalidate(communicationUserId);
     await acs.revokeTokens(communicationUserId);
     await cache?.invalidate(communicationUserId);
@@ -82,13 +97,24 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async issueForCaller(caller, request) {
       const scopes = request.scopes ?? options.defaultScopes;
       assertScopesAllowed(scopes, options.userAllowedScopes);
-      const communicationUserId = request.communicationUserId ?? (await identities.defaultIdentity(caller.subjectId));
+      const communicationUserId =
+        request.communicationUserId ?? (await identities.defaultIdentity(caller.subjectId));
       if (request.communicationUserId) await identities.assertLinked(caller.subjectId, communicationUserId);
-      return issue(caller.subjectId, communicationUserId, scopes, request.expiresInMinutes ?? defaultExpiresInMinutes);
+      return issue(
+        caller.subjectId,
+        communicationUserId,
+        scopes,
+        request.expiresInMinutes ?? defaultExpiresInMinutes,
+      );
     },
 
     async issueForJoin(caller, communicationUserId, scopes, expiresInMinutes) {
-      return issue(caller.subjectId, communicationUserId, scopes, expiresInMinutes ?? defaultExpiresInMinutes);
+      return issue(
+        caller.subjectId,
+        communicationUserId,
+        scopes,
+        expiresInMinutes ?? defaultExpiresInMinutes,
+      );
     },
 
     async revokeForCaller(caller, communicationUserId) {
@@ -98,21 +124,33 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       }
       // No default identity yet means no token was ever issued: there is nothing to revoke.
       const current = await store.readDefault(caller.subjectId);
-      if (current?.value.communicationUserId) await revoke(caller.subjectId, current.value.communicationUserId);
+      if (current?.value.communicationUserId)
+        await revoke(caller.subjectId, current.value.communicationUserId);
     },
 
     async exchangeTeamsToken(caller, teamsUserAadToken) {
       if (!options.teamsAppId) {
-        throw notFound('The Teams user token exchange is not configured (TEAMS_APP_ID).', 'TeamsExchangeNotConfigured');
+        throw notFound(
+          'The Teams user token exchange is not configured (TEAMS_APP_ID).',
+          'TeamsExchangeNotConfigured',
+        );
       }
       const objectId = caller.objectId;
       if (!objectId) {
-        throw notFound('The caller has no Entra object id (oid claim) to exchange a Teams token for.', 'NoObjectId');
+        throw notFound(
+          'The caller has no Entra object id (oid claim) to exchange a Teams token for.',
+          'NoObjectId',
+        );
       }
       await rateLimiter.take(caller.subjectId);
       const token = await acs.exchangeTeamsToken(teamsUserAadToken, options.teamsAppId, objectId);
       const expiresOn = token.expiresOn.toISOString();
-      await audit.record({ action: 'token.teamsExchanged', actor: caller.subjectId, subjectId: caller.subjectId, expiresOn });
+      await audit.record({
+        action: 'token.teamsExchanged',
+        actor: caller.subjectId,
+        subjectId: caller.subjectId,
+        expiresOn,
+      });
       return { token: token.token, expiresOn };
     },
 

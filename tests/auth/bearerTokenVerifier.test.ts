@@ -77,7 +77,10 @@ describe('bearer token verification', () => {
     [
       'HS256 signed with the public key',
       async () => {
-        const publicPem = createPublicKey({ key: idp.publicJwk, format: 'jwk' }).export({
+        const publicPem = createPublicKey({
+          key: idp.publicJwk as import('node:crypto').JsonWebKey,
+          format: 'jwk',
+        }).export({
           type: 'spki',
           format: 'pem',
         });

@@ -60,6 +60,27 @@ describe('README', () => {
     expect(lines.at(-1)).toBe('200');
   });
 
+  it('calls walkthrough runs as printed and does what it says', async () => {
+    const output = await runWalkthrough('calls', service);
+    const lines = output
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(lines[0]).toMatch(/"kind":"group".*"groupCallId":"[0-9a-f-]{36}"/);
+    expect(lines[1]).toMatch(/"kind":"teams".*"teamsMeetingLink":"https:\/\/teams\.microsoft\.com/);
+    const listed = JSON.parse(lines[2]!) as { calls: Array<{ kind: string }> };
+    expect(listed.calls.map((call) => call.kind).sort()).toEqual(['group', 'room', 'teams']);
+    expect(JSON.parse(lines[3]!)).toMatchObject({ scopes: ['voip'], call: { kind: 'group' } });
+    expect(JSON.parse(lines[4]!)).toMatchObject({ scopes: ['voip.join'], call: { kind: 'room' } });
+    expect(JSON.parse(lines[5]!)).toEqual({ calls: [] });
+    expect(JSON.parse(lines[6]!)).toMatchObject({ status: 404 });
+    expect(JSON.parse(lines[7]!)).toMatchObject({ title: 'Standup (moved)' });
+    expect(lines[9]).toBe('204');
+    expect(JSON.parse(lines[10]!)).toMatchObject({ status: 403 });
+    expect(lines[11]).toBe('204');
+    expect(JSON.parse(lines[12]!)).toMatchObject({ status: 409, code: 'CallCancelled' });
+  });
+
   it('documents every setting the service reads', () => {
     for (const setting of Object.keys(appSettingsSchema.shape)) {
       expect(readme, `README settings table lacks ${setting}`).toContain(`| \`${setting}\` |`);

@@ -1,0 +1,48 @@
+import type { AcsRequestCounts } from './acsRequestCounts';
+import type { BenchOptions } from './benchOptions';
+import type { ImportTime } from './coldStart/measureImportTime';
+import type { SpawnToHealthy } from './coldStart/measureSpawnToHealthy';
+import type { FaultLoadResult } from './faultLoad';
+import type { ProcessMemory } from './hostMemory';
+import type { LoadResult } from './load/loadResult';
+import type { MachineInfo } from './machineInfo';
+import type { CpuProfileSummary } from './profile/cpuProfileSummary';
+import type { FloorName } from './scenarios/scenario';
+import type { DependencyTrace } from './trace/dependencyTrace';
+
+export interface ScenarioResult {
+  id: string;
+  load: LoadResult;
+  /** ACS operations the emulator answered during the run. */
+  acsCalls: AcsRequestCounts;
+  acsCallsPerRequest: number;
+  /** CPU time per answered request of each process (host, azurite, emulator, load generator). */
+  cpuMsPerRequest: Record<string, number>;
+  /** e.g. "table read + ACS getToken"; absent when a floor it needs was not measured. */
+  floor?: { composition: string; p50Ms: number };
+  /** Scenario p50 / floor p50. */
+  overheadRatio?: number;
+  caveat?: string;
+  profile?: { file: string; summary: CpuProfileSummary };
+}
+
+export interface TargetStatus {
+  target: string;
+  actual: string;
+  met: boolean | undefined;
+}
+
+/** Everything one run measured: what `bench/results.json` holds. */
+export interface BenchResults {
+  machine: MachineInfo;
+  options: Omit<BenchOptions, 'resultsFile'>;
+  floors: Partial<Record<FloorName, LoadResult>>;
+  scenarios: ScenarioResult[];
+  coldStart?: { importTime: ImportTime; spawnToHealthy: SpawnToHealthy };
+  hostMemory?: ProcessMemory;
+  /** Dependency calls per request, counted one request at a time on a second host. */
+  dependencyTraces?: DependencyTrace[];
+  faults?: FaultLoadResult;
+  targets: TargetStatus[];
+  skipped: string[];
+}

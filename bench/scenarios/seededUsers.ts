@@ -1,0 +1,28 @@
+import { devSignInAll } from '../devSignIn';
+import { expectJson } from '../httpJson';
+import { runWithConcurrency } from '../runWithConcurrency';
+
+export interface SeededUsers {
+  subjects: string[];
+  bearers: string[];
+  communicationUserIds: string[];
+}
+
+/**
+ * Users the service already knows: each signed in and given one token (`POST /api/token`, defaults:
+ * scopes ["voip"], 1440 minutes), which maps it to an ACS identity and, with the cache on, caches that
+ * token.
+ */
+export async function seedUsers(hostUrl: string, prefix: string, count: number, concurrency: number): Promise<SeededUsers> {
+  const subjects = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
+  const bearers = await devSignInAll(hostUrl, subjects);
+  const communicationUserIds = await runWithConcurrency(bearers, concurrency, async (bearer) => {
+    const token = await expectJson<{ communicationUserId: string }>(`${hostUrl}/api/token`, 200, {
+      method: 'POST',
+      bearer,
+      body: {},
+    });
+    return token.communicationUserId;
+  });
+  return { subjects, bearers, communicationUserIds };
+}

@@ -1,0 +1,109 @@
+import { app } from '@azure/functions';
+import {
+  callIdSchema,
+  createCallRequestSchema,
+  inviteRequestSchema,
+  joinCallRequestSchema,
+  listCallsQuerySchema,
+  updateCallRequestSchema,
+} from '../shared/api/callSchemas';
+import { subjectIdSchema } from '../shared/api/identitySchemas';
+import { fieldProblems } from '../shared/errors/fieldProblems';
+import { badRequest } from '../shared/errors/serviceError';
+import { callerEndpoint } from './http/endpoint';
+import { jsonBody } from './http/jsonBody';
+import { jsonResponse, noContent } from './http/jsonResponse';
+import { routeParameter } from './http/routeParameter';
+
+const maxBody = (services: { config: { http: { maxRequestBodyBytes: number } } }) =>
+  services.config.http.maxRequestBodyBytes;
+
+app.http('createCall', {
+  route: 'calls',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const body = await jsonBody(request, createCallRequestSchema, maxBody(services), { optional: true });
+    return jsonResponse(201, await services.calls.create(caller, body));
+  }),
+});
+
+app.http('listCalls', {
+  route: 'calls',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const parsed = listCallsQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
+    if (!parsed.success)
+      throw badRequest('The query is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
+    const { limit, continuationToken } = parsed.data;
+    return jsonResponse(
+      200,
+      await services.calls.list(caller, { limit, ...(continuationToken ? { continuationToken } : {}) }),
+    );
+  }),
+});
+
+app.http('getCall', {
+  route: 'calls/{id}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) =>
+    jsonResponse(200, await services.calls.get(caller, routeParameter(request, 'id', callIdSchema))),
+  ),
+});
+
+app.http('updateCall', {
+  route: 'calls/{id}',
+  methods: ['PATCH'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const callId = routeParameter(request, 'id', callIdSchema);
+    const body = await jsonBody(request, updateCallRequestSchema, maxBody(services));
+    return jsonResponse(200, await services.calls.update(caller, callId, body));
+  }),
+});
+
+app.http('cancelCall', {
+  route: 'calls/{id}',
+  methods: ['DELETE'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    await services.calls.cancel(caller, routeParameter(request, 'id', callIdSchema));
+    return noContent();
+  }),
+});
+
+app.http('inviteToCall', {
+  route: 'calls/{id}/invitees',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const callId = routeParameter(request, 'id', callIdSchema);
+    const body = await jsonBody(request, inviteRequestSchema, maxBody(services));
+    return jsonResponse(200, await services.calls.invite(caller, callId, body.invitees));
+  }),
+});
+
+app.http('uninviteFromCall', {
+  route: 'calls/{id}/invitees/{subjectId}',
+  methods: ['DELETE'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const callId = routeParameter(request, 'id', callIdSchema);
+    const subjectId = routeParameter(request, 'subjectId', subjectIdSchema);
+    await services.calls.uninvite(caller, callId, subjectId);
+    return noContent();
+  }),
+});
+
+app.http('joinCall', {
+  route: 'calls/{id}/join',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: callerEndpoint(async ({ request, services, caller }) => {
+    const callId = routeParameter(request, 'id', callIdSchema);
+    const body = await jsonBody(request, joinCallRequestSchema, maxBody(services), { optional: true });
+    return jsonResponse(200, await services.calls.join(caller, callId, body.expiresInMinutes));
+  }),
+});

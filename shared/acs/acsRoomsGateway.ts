@@ -1,0 +1,99 @@
+import type { RoomsClient } from '@azure/communication-rooms';
+import type { InviteeRole } from '../calls/call';
+import { conflict, dependencyUnavailable } from '../errors/serviceError';
+import { acsFailure } from './acsFailure';
+import type { AcsClientFactory } from './acsClientFactory';
+import { withAcsRetry, type AcsRetryOptions } from './acsRetry';
+
+export interface RoomWindow {
+  validFrom: Date;
+  validUntil: Date;
+}
+
+export interface RoomParticipant {
+  communicationUserId: string;
+  role: InviteeRole;
+}
+
+/** The ACS Rooms operations calls need, with retries, key refresh and errors mapped. */
+export interface AcsRoomsGateway {
+  createRoom(window: RoomWindow, participants: readonly RoomParticipant[]): Promise<string>;
+  updateWindow(roomId: string, window: RoomWindow): Promise<void>;
+  /** Adds, or changes the role of, each participant. */
+  addOrUpdateParticipants(roomId: string, participants: readonly RoomParticipant[]): Promise<void>;
+  /** Ids not on the roster, or a room that is gone, are a success: they are off it. */
+  removeParticipants(roomId: string, communicationUserIds: readonly string[]): Promise<void>;
+  /** A room ACS no longer knows is a success. */
+  deleteRoom(roomId: string): Promise<void>;
+}
+
+export function createAcsRoomsGateway(factory: AcsClientFactory, retry: AcsRetryOptions): AcsRoomsGateway {
+  /** As for identities: a 401 means the key was rotated; read it again and try once more. */
+  const call = async <T>(operation: (client: RoomsClient) => Promise<T>): Promise<T> => {
+    try {
+      return await withAcsRetry(async () => operation((await factory.clients()).rooms), retry);
+    } catch (error) {
+      if (acsFailure(error)?.status !== 401) throw error;
+      const refreshed = await factory.clients({ refresh: true });
+      try {
+        return await withAcsRetry(() => operation(refreshed.rooms), retry);
+      } catch (retryError) {
+        if (acsFailure(retryError)?.status === 401) {
+          throw dependencyUnavailable(
+            'Azure Communication Services rejected the access key.',
+            30,
+            'AcsKeyRejected',
+          );
+        }
+        throw retryError;
+      }
+    }
+  };
+
+  /** The room behind a call vanished (deleted outside the service, or expired): nothing to retry. */
+  const roomGone = async <T>(promise: Promise<T>): Promise<T> => {
+    try {
+      return await promise;
+    } catch (error) {
+      if (acsFailure(error)?.status === 404) {
+        throw conflict('The ACS Room behind this call no longer exists.', 'RoomNotFound');
+      }
+      throw error;
+    }
+  };
+
+  const goneIsDone = async (promise: Promise<unknown>): Promise<void> => {
+    try {
+      await promise;
+    } catch (error) {
+      if (acsFailure(error)?.status !== 404) throw error;
+    }
+  };
+
+  const patch = (participants: readonly RoomParticipant[]) =>
+    participants.map(({ communicationUserId, role }) => ({ id: { communicationUserId }, role }));
+
+  return {
+    async createRoom(window, participants) {
+      const room = await call((client) =>
+        client.createRoom({ ...window, participants: patch(participants) }),
+      );
+      return room.id;
+    },
+    async updateWindow(roomId, window) {
+      await roomGone(call((client) => client.updateRoom(roomId, { ...window })));
+    },
+    async addOrUpdateParticipants(roomId, participants) {
+      if (participants.length === 0) return;
+      await roomGone(call((client) => client.addOrUpdateParticipants(roomId, patch(participants))));
+    },
+    async removeParticipants(roomId, communicationUserIds) {
+      if (communicationUserIds.length === 0) return;
+      const ids = communicationUserIds.map((communicationUserId) => ({ communicationUserId }));
+      await goneIsDone(call((client) => client.removeParticipants(roomId, ids)));
+    },
+    async deleteRoom(roomId) {
+      await goneIsDone(call((client) => client.deleteRoom(roomId)));
+    },
+  };
+}

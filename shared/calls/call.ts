@@ -1,0 +1,47 @@
+export const callKinds = ['group', 'teams', 'room'] as const;
+export type CallKind = (typeof callKinds)[number];
+
+/** The roles of an ACS Room; they mean something only for rooms, but any call may carry them. */
+export const inviteeRoles = ['Presenter', 'Attendee', 'Consumer'] as const;
+export type InviteeRole = (typeof inviteeRoles)[number];
+
+export const callStatuses = ['scheduled', 'cancelled'] as const;
+export type CallStatus = (typeof callStatuses)[number];
+
+export interface Invitee {
+  subjectId: string;
+  role?: InviteeRole;
+}
+
+/** A call as clients see it. Times are UTC ISO 8601 (`toISOString`), whatever offset they came with. */
+export interface Call {
+  id: string;
+  kind: CallKind;
+  title: string;
+  organizer: string;
+  groupCallId?: string;
+  teamsMeetingLink?: string;
+  roomId?: string;
+  startsAt?: string;
+  endsAt?: string;
+  invitees: Invitee[];
+  status: CallStatus;
+  createdAt: string;
+}
+
+/** What the service keeps beyond what clients see. */
+export interface StoredCall extends Call {
+  /** The Graph onlineMeeting id, when the service created the Teams meeting. */
+  teamsMeetingId?: string;
+}
+
+/** Whoever may see a call: its organizer and its invitees. */
+export function isMember(call: Call, subjectId: string): boolean {
+  return call.organizer === subjectId || call.invitees.some((invitee) => invitee.subjectId === subjectId);
+}
+
+/** The client's view: the internal fields stay behind. */
+export function publicCall(call: StoredCall): Call {
+  const { teamsMeetingId: _teamsMeetingId, ...visible } = call;
+  return visible;
+}
