@@ -5,23 +5,19 @@ import {
   subjectIdSchema,
 } from '../shared/api/identitySchemas';
 import { adminTokenRequestSchema } from '../shared/api/tokenSchemas';
-import { badRequest } from '../shared/errors/serviceError';
-import { fieldProblems } from '../shared/errors/fieldProblems';
 import { communicationUserIdSchema } from '../shared/identity/communicationUserId';
 import { adminEndpoint } from './http/endpoint';
 import { jsonBody } from './http/jsonBody';
+import { queryParameters } from './http/queryParameters';
 import { jsonResponse, noContent } from './http/jsonResponse';
 import { routeParameter } from './http/routeParameter';
-
-const maxBody = (services: { config: { http: { maxRequestBodyBytes: number } } }) =>
-  services.config.http.maxRequestBodyBytes;
 
 app.http('adminCreateIdentity', {
   route: 'admin/identities',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: adminEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, createServiceIdentityRequestSchema, maxBody(services));
+    const body = await jsonBody(request, createServiceIdentityRequestSchema);
     const identity = await services.identities.createServiceIdentity(
       caller.subjectId,
       body.subjects,
@@ -92,7 +88,7 @@ app.http('adminIssueToken', {
   authLevel: 'anonymous',
   handler: adminEndpoint(async ({ request, services, caller }) => {
     const communicationUserId = routeParameter(request, 'communicationUserId', communicationUserIdSchema);
-    const body = await jsonBody(request, adminTokenRequestSchema, maxBody(services));
+    const body = await jsonBody(request, adminTokenRequestSchema);
     return jsonResponse(
       200,
       await services.tokens.issueForIdentity(caller, communicationUserId, body.scopes, body.expiresInMinutes),
@@ -116,10 +112,7 @@ app.http('adminAudit', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: adminEndpoint(async ({ request, services }) => {
-    const parsed = auditQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
-    if (!parsed.success)
-      throw badRequest('The query is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
-    const { limit, continuationToken, ...filter } = parsed.data;
+    const { limit, continuationToken, ...filter } = queryParameters(request, auditQuerySchema);
     const page = await services.audit.list(
       filter.subjectId !== undefined
         ? { subjectId: filter.subjectId }

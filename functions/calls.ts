@@ -8,22 +8,18 @@ import {
   updateCallRequestSchema,
 } from '../shared/api/callSchemas';
 import { subjectIdSchema } from '../shared/api/identitySchemas';
-import { fieldProblems } from '../shared/errors/fieldProblems';
-import { badRequest } from '../shared/errors/serviceError';
 import { callerEndpoint } from './http/endpoint';
 import { jsonBody } from './http/jsonBody';
+import { queryParameters } from './http/queryParameters';
 import { jsonResponse, noContent } from './http/jsonResponse';
 import { routeParameter } from './http/routeParameter';
-
-const maxBody = (services: { config: { http: { maxRequestBodyBytes: number } } }) =>
-  services.config.http.maxRequestBodyBytes;
 
 app.http('createCall', {
   route: 'calls',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, createCallRequestSchema, maxBody(services), { optional: true });
+    const body = await jsonBody(request, createCallRequestSchema, { optional: true });
     return jsonResponse(201, await services.calls.create(caller, body));
   }),
 });
@@ -33,10 +29,7 @@ app.http('listCalls', {
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const parsed = listCallsQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
-    if (!parsed.success)
-      throw badRequest('The query is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
-    const { limit, continuationToken } = parsed.data;
+    const { limit, continuationToken } = queryParameters(request, listCallsQuerySchema);
     return jsonResponse(
       200,
       await services.calls.list(caller, { limit, ...(continuationToken ? { continuationToken } : {}) }),
@@ -59,7 +52,7 @@ app.http('updateCall', {
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
     const callId = routeParameter(request, 'id', callIdSchema);
-    const body = await jsonBody(request, updateCallRequestSchema, maxBody(services));
+    const body = await jsonBody(request, updateCallRequestSchema);
     return jsonResponse(200, await services.calls.update(caller, callId, body));
   }),
 });
@@ -80,7 +73,7 @@ app.http('inviteToCall', {
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
     const callId = routeParameter(request, 'id', callIdSchema);
-    const body = await jsonBody(request, inviteRequestSchema, maxBody(services));
+    const body = await jsonBody(request, inviteRequestSchema);
     return jsonResponse(200, await services.calls.invite(caller, callId, body.invitees));
   }),
 });
@@ -103,7 +96,7 @@ app.http('joinCall', {
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
     const callId = routeParameter(request, 'id', callIdSchema);
-    const body = await jsonBody(request, joinCallRequestSchema, maxBody(services), { optional: true });
+    const body = await jsonBody(request, joinCallRequestSchema, { optional: true });
     return jsonResponse(200, await services.calls.join(caller, callId, body.expiresInMinutes));
   }),
 });

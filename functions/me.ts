@@ -20,9 +20,7 @@ app.http('addMyIdentity', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, addIdentityRequestSchema, services.config.http.maxRequestBodyBytes, {
-      optional: true,
-    });
+    const body = await jsonBody(request, addIdentityRequestSchema, { optional: true });
     return jsonResponse(201, await services.identities.addIdentity(caller.subjectId, body.label ?? 'extra'));
   }),
 });

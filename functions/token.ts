@@ -9,9 +9,7 @@ app.http('issueToken', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, tokenRequestSchema, services.config.http.maxRequestBodyBytes, {
-      optional: true,
-    });
+    const body = await jsonBody(request, tokenRequestSchema, { optional: true });
     return jsonResponse(200, await services.tokens.issueForCaller(caller, body));
   }),
 });
@@ -21,9 +19,7 @@ app.http('revokeTokens', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, revokeRequestSchema, services.config.http.maxRequestBodyBytes, {
-      optional: true,
-    });
+    const body = await jsonBody(request, revokeRequestSchema, { optional: true });
     await services.tokens.revokeForCaller(caller, body.communicationUserId);
     return noContent();
   }),
@@ -34,7 +30,7 @@ app.http('exchangeTeamsToken', {
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, teamsTokenRequestSchema, services.config.http.maxRequestBodyBytes);
+    const body = await jsonBody(request, teamsTokenRequestSchema);
     return jsonResponse(200, await services.tokens.exchangeTeamsToken(caller, body.teamsUserAadToken));
   }),
 });

@@ -2,6 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../shared/errors/serviceError';
 import { fieldProblems } from '../../shared/errors/fieldProblems';
+import { currentServices } from './currentServices';
 
 /**
  * Reads and validates a JSON body. The size is checked here as well as at the host, because in Azure
@@ -10,9 +11,9 @@ import { fieldProblems } from '../../shared/errors/fieldProblems';
 export async function jsonBody<Schema extends z.ZodType>(
   request: HttpRequest,
   schema: Schema,
-  maxBytes: number,
-  options: { optional?: boolean } = {},
+  options: { optional?: boolean; maxBytes?: number } = {},
 ): Promise<z.output<Schema>> {
+  const maxBytes = options.maxBytes ?? currentServices().config.http.maxRequestBodyBytes;
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   if (declaredLength > maxBytes) throw payloadTooLarge(`The request body is larger than ${maxBytes} bytes.`);
   const text = await request.text();
