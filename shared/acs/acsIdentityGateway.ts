@@ -1,9 +1,10 @@
 import type { CommunicationIdentityClient } from '@azure/communication-identity';
-import { dependencyUnavailable, forbidden, notFound } from '../errors/serviceError';
+import { forbidden, notFound } from '../errors/serviceError';
 import type { AcsScope } from '../config/appSettingsSchema';
 import { acsFailure } from './acsFailure';
 import type { AcsClientFactory } from './acsClientFactory';
-import { withAcsRetry, type AcsRetryOptions } from './acsRetry';
+import type { AcsRetryOptions } from './acsRetry';
+import { callAcs } from './callAcs';
 
 export interface AcsToken {
   token: string;
@@ -26,30 +27,8 @@ export function createAcsIdentityGateway(
   factory: AcsClientFactory,
   retry: AcsRetryOptions,
 ): AcsIdentityGateway {
-  /**
-   * A 401 from ACS means the key was rotated under us: read the secret again and try once more, so a
-   * rotation needs no restart.
-   */
-  const call = async <T>(operation: (client: CommunicationIdentityClient) => Promise<T>): Promise<T> => {
-    try {
-      return await withAcsRetry(async () => operation((await factory.clients()).identity), retry);
-    } catch (error) {
-      if (acsFailure(error)?.status !== 401) throw error;
-      const refreshed = await factory.clients({ refresh: true });
-      try {
-        return await withAcsRetry(() => operation(refreshed.identity), retry);
-      } catch (retryError) {
-        if (acsFailure(retryError)?.status === 401) {
-          throw dependencyUnavailable(
-            'Azure Communication Services rejected the access key.',
-            30,
-            'AcsKeyRejected',
-          );
-        }
-        throw retryError;
-      }
-    }
-  };
+  const call = <T>(operation: (client: CommunicationIdentityClient) => Promise<T>): Promise<T> =>
+    callAcs(factory, retry, (clients) => operation(clients.identity));
 
   const user = (communicationUserId: string) => ({ communicationUserId });
 

@@ -1,9 +1,10 @@
 import type { RoomsClient } from '@azure/communication-rooms';
 import type { InviteeRole } from '../calls/call';
-import { conflict, dependencyUnavailable } from '../errors/serviceError';
+import { conflict } from '../errors/serviceError';
 import { acsFailure } from './acsFailure';
 import type { AcsClientFactory } from './acsClientFactory';
-import { withAcsRetry, type AcsRetryOptions } from './acsRetry';
+import type { AcsRetryOptions } from './acsRetry';
+import { callAcs } from './callAcs';
 
 export interface RoomWindow {
   validFrom: Date;
@@ -28,27 +29,8 @@ export interface AcsRoomsGateway {
 }
 
 export function createAcsRoomsGateway(factory: AcsClientFactory, retry: AcsRetryOptions): AcsRoomsGateway {
-  /** As for identities: a 401 means the key was rotated; read it again and try once more. */
-  const call = async <T>(operation: (client: RoomsClient) => Promise<T>): Promise<T> => {
-    try {
-      return await withAcsRetry(async () => operation((await factory.clients()).rooms), retry);
-    } catch (error) {
-      if (acsFailure(error)?.status !== 401) throw error;
-      const refreshed = await factory.clients({ refresh: true });
-      try {
-        return await withAcsRetry(() => operation(refreshed.rooms), retry);
-      } catch (retryError) {
-        if (acsFailure(retryError)?.status === 401) {
-          throw dependencyUnavailable(
-            'Azure Communication Services rejected the access key.',
-            30,
-            'AcsKeyRejected',
-          );
-        }
-        throw retryError;
-      }
-    }
-  };
+  const call = <T>(operation: (client: RoomsClient) => Promise<T>): Promise<T> =>
+    callAcs(factory, retry, (clients) => operation(clients.rooms));
 
   /** The room behind a call vanished (deleted outside the service, or expired): nothing to retry. */
   const roomGone = async <T>(promise: Promise<T>): Promise<T> => {

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import { parseTokenCacheKey } from '../tokens/tokenCacheKey';
+
+const isTokenCacheKey = (value: string): boolean => {
+  try {
+    parseTokenCacheKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** The five scopes ACS issues tokens for. */
 export const acsScopes = ['chat', 'chat.join', 'chat.join.limited', 'voip', 'voip.join'] as const;
@@ -102,14 +112,22 @@ export const appSettingsSchema = z.object({
     .describe(
       'Key Vault holding the ACS connection string and the token-cache key; without it they come from the environment.',
     ),
-  KEY_VAULT_ACS_SECRET_NAME: z.string().min(1).default('acs-connection-string'),
-  KEY_VAULT_CACHE_KEY_SECRET_NAME: z.string().min(1).default('token-cache-key'),
+  KEY_VAULT_ACS_SECRET_NAME: z
+    .string()
+    .min(1)
+    .default('acs-connection-string')
+    .describe('Name of the Key Vault secret holding the ACS connection string.'),
+  KEY_VAULT_CACHE_KEY_SECRET_NAME: z
+    .string()
+    .min(1)
+    .default('token-cache-key')
+    .describe('Name of the Key Vault secret holding the token-cache key (base64 of 32 bytes).'),
   SECRET_CACHE_TTL_SECONDS: integer(1, 86_400, 300).describe(
     'How long a secret read from Key Vault is reused before it is read again.',
   ),
   TOKEN_CACHE_KEY: z
     .string()
-    .min(1)
+    .refine(isTokenCacheKey, 'must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`)')
     .optional()
     .describe(
       'Token-cache key (base64 of 32 bytes), when it does not come from Key Vault; without a key the cache is off.',

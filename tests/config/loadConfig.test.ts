@@ -62,6 +62,7 @@ describe('loadConfig', () => {
     ['TABLE_NAME_PREFIX', '1abc'],
     ['ACS_AUTH', 'password'],
     ['ACS_CONNECTION_STRING', 'just-a-key'],
+    ['TOKEN_CACHE_KEY', 'c2hvcnQ='],
   ])('rejects %s=%s, naming it', (setting, value) => {
     expect(problemsOf({ ...minimal, [setting]: value })).toContain(setting);
   });

@@ -83,7 +83,9 @@ describe('README', () => {
 
   it('documents every setting the service reads', () => {
     for (const setting of Object.keys(appSettingsSchema.shape)) {
-      expect(readme, `README settings table lacks ${setting}`).toContain(`| \`${setting}\` |`);
+      expect(readme, `README settings table lacks ${setting}`).toMatch(
+        new RegExp(`\\|\\s*\`${setting}\`\\s*\\|`),
+      );
     }
     const sample = JSON.parse(readFileSync(resolve(repoRoot, 'local.settings.sample.json'), 'utf8')) as {
       Values: Record<string, string>;
