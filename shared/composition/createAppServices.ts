@@ -1,4 +1,3 @@
-import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import { createAcsClientFactory } from '../acs/acsClientFactory';
 import { createAcsIdentityGateway } from '../acs/acsIdentityGateway';
@@ -20,13 +19,14 @@ import { tokenCacheKeyLoader } from '../tokens/tokenCacheKeyLoader';
 import { createTokenRateLimiter } from '../tokens/tokenRateLimiter';
 import { createTokenService } from '../tokens/tokenService';
 import type { AppDependencies, AppServices } from './appServices';
+import { createDefaultAzureCredential } from './defaultAzureCredential';
 
 /** The composition root: wires the real clients for the given configuration. */
 export function createAppServices(config: AppConfig, dependencies: AppDependencies = {}): AppServices {
   const clock = dependencies.clock ?? (() => new Date());
   // Created only when something needs Entra ID, so local runs never wait on an IMDS probe.
   let credential: TokenCredential | undefined = dependencies.credential;
-  const lazyCredential = (): TokenCredential => (credential ??= new DefaultAzureCredential());
+  const lazyCredential = (): TokenCredential => (credential ??= createDefaultAzureCredential());
   const needsCredential =
     config.tables.connection.kind === 'entra' ||
     config.acs.connection.kind === 'entra' ||

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
 import { isLoopbackHttpUrl } from './isLoopbackHttpUrl';
 
 /*
@@ -18,5 +18,9 @@ export function createKeyVaultSecretClient(vaultUrl: string, credential: TokenCr
   const options: SecretClientOptions = isLoopbackHttpUrl(vaultUrl)
     ? { retryOptions, allowInsecureConnection: true, disableChallengeResourceVerification: true }
     : { retryOptions };
-  return new SecretClient(vaultUrl, credential, options);
+  // Loaded on first use: only deployments with a vault pay for loading it at cold start.
+  type KeyVaultSecrets = typeof import('@azure/keyvault-secrets');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SecretClient: Client } = require('@azure/keyvault-secrets') as KeyVaultSecrets;
+  return new Client(vaultUrl, credential, options);
 }

@@ -61,22 +61,27 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const { acs, identities, store, audit, rateLimiter, cache } = options;
   const clock = options.clock ?? (() => new Date());
 
+  /**
+   * Issues a token. The rate-limit unit is taken while the identity is resolved (they touch
+   * different rows), and the cache entry and audit entry are written together: each wait on storage
+   * is a round trip the client sees.
+   */
   const issue = async (
     actor: string,
-    communicationUserId: string,
+    identity: () => Promise<string>,
     scopes: AcsScope[],
     expiresInMinutes: number,
   ): Promise<IssuedToken> => {
-    await rateLimiter.take(actor);
+    const [communicationUserId] = await Promise.all([identity(), rateLimiter.take(actor)]);
     const latestExpiry = new Date(clock().getTime() + expiresInMinutes * 60_000);
     const cached = await cache?.find(communicationUserId, scopes, latestExpiry);
-    let token: AcsToken | undefined = cached?.token;
-    if (!token) {
-      token = await acs.issueToken(communicationUserId, scopes, expiresInMinutes);
-      await cached?.store(token);
-    }
+    const token: AcsToken =
+      cached?.token ?? (await acs.issueToken(communicationUserId, scopes, expiresInMinutes));
     const expiresOn = token.expiresOn.toISOString();
-    await audit.record({ action: 'token.issued', actor, communicationUserId, scopes, expiresOn });
+    await Promise.all([
+      cached && !cached.token ? cached.store(token) : undefined,
+      audit.record({ action: 'token.issued', actor, communicationUserId, scopes, expiresOn }),
+    ]);
     return { communicationUserId, token: token.token, expiresOn, scopes };
   };
 
@@ -97,21 +102,20 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async issueForCaller(caller, request) {
       const scopes = request.scopes ?? options.defaultScopes;
       assertScopesAllowed(scopes, options.userAllowedScopes);
-      const communicationUserId =
-        request.communicationUserId ?? (await identities.defaultIdentity(caller.subjectId));
-      if (request.communicationUserId) await identities.assertLinked(caller.subjectId, communicationUserId);
-      return issue(
-        caller.subjectId,
-        communicationUserId,
-        scopes,
-        request.expiresInMinutes ?? defaultExpiresInMinutes,
-      );
+      const { communicationUserId } = request;
+      const identity = communicationUserId
+        ? async () => {
+            await identities.assertLinked(caller.subjectId, communicationUserId);
+            return communicationUserId;
+          }
+        : () => identities.defaultIdentity(caller.subjectId);
+      return issue(caller.subjectId, identity, scopes, request.expiresInMinutes ?? defaultExpiresInMinutes);
     },
 
     async issueForJoin(caller, communicationUserId, scopes, expiresInMinutes) {
       return issue(
         caller.subjectId,
-        communicationUserId,
+        async () => communicationUserId,
         scopes,
         expiresInMinutes ?? defaultExpiresInMinutes,
       );
@@ -156,8 +160,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async issueForIdentity(admin, communicationUserId, scopes, expiresInMinutes) {
       assertScopesAllowed(scopes, options.adminAllowedScopes);
-      await assertIdentityExists(communicationUserId);
-      return issue(admin.subjectId, communicationUserId, scopes, expiresInMinutes ?? defaultExpiresInMinutes);
+      const identity = async () => {
+        await assertIdentityExists(communicationUserId);
+        return communicationUserId;
+      };
+      return issue(admin.subjectId, identity, scopes, expiresInMinutes ?? defaultExpiresInMinutes);
     },
 
     async revokeForIdentity(admin, communicationUserId) {
