@@ -4,7 +4,10 @@ export type AcsRequestCounts = Record<string, number>;
 
 /** How many requests the emulator has answered, per ACS operation (its `/__emulator/stats`). */
 export async function readAcsRequestCounts(emulatorUrl: string): Promise<AcsRequestCounts> {
-  const { requests } = await expectJson<{ requests: AcsRequestCounts }>(`${emulatorUrl}__emulator/stats`, 200);
+  const { requests } = await expectJson<{ requests: AcsRequestCounts }>(
+    `${emulatorUrl}__emulator/stats`,
+    200,
+  );
   return requests;
 }
 

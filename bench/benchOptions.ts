@@ -6,6 +6,8 @@ export interface BenchOptions {
   durationSeconds: number;
   /** Duration of the run with 429s injected by the emulator. */
   faultDurationSeconds: number;
+  /** Duration of each run at one connection (latency with nothing queued). */
+  aloneDurationSeconds: number;
   /** Already-mapped users the token scenarios rotate through. */
   users: number;
   /** Runs of each cold-start measurement; the median is reported. */
@@ -23,7 +25,11 @@ const usage = `usage: npm run bench -- [--quick] [--connections N] [--duration S
 env: BENCH_CONNECTIONS, BENCH_DURATION, BENCH_USERS`;
 
 /** Flags win over the environment; `--quick` is a smoke check (~3 s per run, fewer users). */
-export function readBenchOptions(argv: string[], env: NodeJS.ProcessEnv, defaultResultsFile: string): BenchOptions {
+export function readBenchOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  defaultResultsFile: string,
+): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -49,6 +55,7 @@ export function readBenchOptions(argv: string[], env: NodeJS.ProcessEnv, default
     connections: positive('connections', values.connections ?? env.BENCH_CONNECTIONS, 16),
     durationSeconds,
     faultDurationSeconds: quick ? 3 : 5,
+    aloneDurationSeconds: quick ? 1 : 3,
     users: positive('users', values.users ?? env.BENCH_USERS, quick ? 400 : 2000),
     coldStartRuns: positive('cold-start-runs', values['cold-start-runs'], quick ? 3 : 5),
     only: (values.only ?? '')
@@ -64,7 +71,8 @@ export function readBenchOptions(argv: string[], env: NodeJS.ProcessEnv, default
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, not "${raw}"\n${usage}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number, not "${raw}"\n${usage}`);
   return value;
 }
 

@@ -9,6 +9,7 @@ import type { MachineInfo } from './machineInfo';
 import type { CpuProfileSummary } from './profile/cpuProfileSummary';
 import type { FloorName } from './scenarios/scenario';
 import type { DependencyTrace } from './trace/dependencyTrace';
+import type { CacheLookupWhatIf } from './whatIf/cacheLookupWhatIf';
 
 export interface ScenarioResult {
   id: string;
@@ -38,8 +39,12 @@ export interface BenchResults {
   options: Omit<BenchOptions, 'resultsFile'>;
   floors: Partial<Record<FloorName, LoadResult>>;
   scenarios: ScenarioResult[];
+  /** The same floors and scenarios at one connection: latency with nothing queued. */
+  alone?: { floors: Partial<Record<FloorName, LoadResult>>; scenarios: ScenarioResult[] };
   coldStart?: { importTime: ImportTime; spawnToHealthy: SpawnToHealthy };
   hostMemory?: ProcessMemory;
+  /** The token-cache lookup as the service makes it and as proposed, same rows and load shape. */
+  cacheLookupWhatIf?: CacheLookupWhatIf;
   /** Dependency calls per request, counted one request at a time on a second host. */
   dependencyTraces?: DependencyTrace[];
   faults?: FaultLoadResult;

@@ -9,6 +9,7 @@ export interface ProcessMemory {
 /** Linux only: from /proc/<pid>/status. */
 export function readProcessMemory(pid: number): ProcessMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { peakRssMb: kib('VmHWM') / 1024, rssMb: kib('VmRSS') / 1024 };
 }

@@ -10,7 +10,10 @@ export interface JsonRequest {
 }
 
 /** One JSON request; the body is parsed when there is one, whatever the status. */
-export async function httpJson<T = unknown>(url: string, request: JsonRequest = {}): Promise<JsonResponse<T>> {
+export async function httpJson<T = unknown>(
+  url: string,
+  request: JsonRequest = {},
+): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = {};
   if (request.bearer) headers.authorization = `Bearer ${request.bearer}`;
   if (request.body !== undefined) headers['content-type'] = 'application/json';

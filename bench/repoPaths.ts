@@ -7,7 +7,6 @@ export const repoPaths = {
   azuriteTableMain: resolve(repoRoot, 'node_modules/azurite/dist/src/table/main.js'),
   acsEmulatorMain: resolve(repoRoot, 'dist/local/acsEmulator/main.js'),
   localStart: resolve(repoRoot, 'dist/local/start.js'),
-  functionsCoreShim: resolve(repoRoot, 'dist/local/functionsHost/functionsCoreShim.js'),
   bareHttpServer: resolve(repoRoot, 'dist/bench/floors/bareHttpServer.js'),
   importFunctionApp: resolve(repoRoot, 'dist/bench/coldStart/importFunctionApp.js'),
 };

@@ -32,17 +32,29 @@ export function resultsReport(results: BenchResults): string {
     '',
     markdownTable(headers, [...floorRows, ...scenarioRows]),
     '',
+    ...(results.alone ? [aloneTable(results.alone), ''] : []),
     cpuTable(results.scenarios),
     '',
     ...results.scenarios
       .filter((entry) => entry.floor)
       .map((entry) => `- floor of ${entry.load.name} = ${entry.floor?.composition}`),
-    ...results.scenarios.map((entry) => `- ACS calls during ${entry.load.name}: ${JSON.stringify(entry.acsCalls)}`),
+    ...results.scenarios.map(
+      (entry) => `- ACS calls during ${entry.load.name}: ${JSON.stringify(entry.acsCalls)}`,
+    ),
     ...results.scenarios
       .filter((entry) => entry.caveat)
       .map((entry) => `- note on ${entry.load.name}: ${entry.caveat}`),
   ];
   if (results.dependencyTraces) sections.push('', traceTable(results.dependencyTraces));
+  if (results.cacheLookupWhatIf) {
+    const { query, pointReads } = results.cacheLookupWhatIf;
+    const way = (entry: typeof query) =>
+      `${entry.load.requestsPerSecond.toFixed(0)}/s, p50 ${ms(entry.load.latencyMs.p50)} ms, p99 ${ms(entry.load.latencyMs.p99)} ms, Azurite CPU ${ms(entry.azuriteCpuMs)} ms per lookup, errors ${entry.load.errors + entry.load.non2xx}`;
+    sections.push(
+      '',
+      `What-if, token-cache lookup at ${query.load.connections} connections: one query (today) ${way(query)}; two point reads (proposed) ${way(pointReads)}`,
+    );
+  }
   if (results.coldStart) {
     const { importTime, spawnToHealthy } = results.coldStart;
     sections.push(
@@ -52,6 +64,7 @@ export function resultsReport(results: BenchResults): string {
         .slice(0, 12)
         .map(([name, ms]) => `${name} ${ms} ms (${importTime.modulesByPackage[name] ?? 0} files)`)
         .join(', ')}`,
+      `What-if, ${importTime.whatIf.deferred.join(' and ')} loaded on first use: import median ${importTime.whatIf.medianMs.toFixed(0)} ms, ${importTime.whatIf.modules} module files (runs ${list(importTime.whatIf.runsMs)})`,
     );
   }
   if (results.hostMemory) {
@@ -60,10 +73,10 @@ export function resultsReport(results: BenchResults): string {
     );
   }
   if (results.faults) {
-    const { load, injected, injection, acsCalls, other5xx, status503 } = results.faults;
+    const { load, answered429, injection, acsCalls, other5xx, status503 } = results.faults;
     sections.push(
       '',
-      `Under ACS 429s (${injected} of ${acsCalls.issueAccessToken ?? 0} ACS token requests answered 429, Retry-After ${injection.retryAfterSeconds} s): ${load.requests} answers in ${load.durationSeconds.toFixed(1)} s, statuses ${JSON.stringify(load.statusCounts)}, 503: ${status503}, other 5xx: ${other5xx}, errors: ${load.errors}, p50 ${ms(load.latencyMs.p50)} / p99 ${ms(load.latencyMs.p99)} / max ${ms(load.latencyMs.max)} ms`,
+      `Under ACS 429s (${answered429} of ${acsCalls.issueAccessToken ?? 0} ACS token requests answered 429, Retry-After ${injection.retryAfterSeconds} s, a burst of ${injection.burst} half-way): ${load.requests} answers in ${load.durationSeconds.toFixed(1)} s, statuses ${JSON.stringify(load.statusCounts)}, 503: ${status503}, other 5xx: ${other5xx}, errors: ${load.errors}, p50 ${ms(load.latencyMs.p50)} / p99 ${ms(load.latencyMs.p99)} / max ${ms(load.latencyMs.max)} ms`,
     );
   }
   sections.push(
@@ -77,6 +90,13 @@ export function resultsReport(results: BenchResults): string {
       ]),
     ),
   );
+  const errorNotes = [
+    ...results.scenarios.map((entry) => entry.load),
+    ...(results.faults ? [results.faults.load] : []),
+  ]
+    .filter((load) => load.errorSamples)
+    .map((load) => `- errors in ${load.name}: ${load.errorSamples?.join(' | ')}`);
+  if (errorNotes.length > 0) sections.push('', ...errorNotes);
   if (results.skipped.length > 0) sections.push('', `Skipped: ${results.skipped.join('; ')}`);
   for (const entry of results.scenarios.filter((scenario) => scenario.profile)) {
     const summary = entry.profile?.summary;
@@ -84,11 +104,45 @@ export function resultsReport(results: BenchResults): string {
     sections.push(
       '',
       `Profile of ${entry.load.name} (${entry.profile?.file}): ${summary.busyMs.toFixed(0)} ms busy of ${summary.windowMs.toFixed(0)} ms`,
-      markdownTable(['package (self time)', 'ms', '%'], summary.byPackage.map((row) => [row.name, ms(row.selfMs), row.percent.toFixed(1)])),
-      markdownTable(['function (self time)', 'ms', '%'], summary.topFunctions.map((row) => [row.name, ms(row.selfMs), row.percent.toFixed(1)])),
+      markdownTable(
+        ['package (self time)', 'ms', '%'],
+        summary.byPackage.map((row) => [row.name, ms(row.selfMs), row.percent.toFixed(1)]),
+      ),
+      markdownTable(
+        ['function (self time)', 'ms', '%'],
+        summary.topFunctions.map((row) => [row.name, ms(row.selfMs), row.percent.toFixed(1)]),
+      ),
     );
   }
   return sections.join('\n');
+}
+
+/** At one connection nothing queues: what is left of the overhead is the service's own serial work. */
+function aloneTable(alone: NonNullable<BenchResults['alone']>): string {
+  const rows = [
+    ...Object.entries(alone.floors).map(([name, load]) => [
+      `floor: ${floorLabels[name as FloorName]}`,
+      load.requestsPerSecond.toFixed(0),
+      ms(load.latencyMs.p50),
+      ms(load.latencyMs.p99),
+      String(load.errors + load.non2xx),
+      '',
+      '',
+    ]),
+    ...alone.scenarios.map((entry) => [
+      entry.load.name,
+      entry.load.requestsPerSecond.toFixed(0),
+      ms(entry.load.latencyMs.p50),
+      ms(entry.load.latencyMs.p99),
+      String(entry.load.errors + entry.load.non2xx),
+      entry.floor ? ms(entry.floor.p50Ms) : 'n/a',
+      entry.overheadRatio === undefined ? 'n/a' : `${entry.overheadRatio.toFixed(2)}×`,
+    ]),
+  ];
+  return markdownTable(
+    ['at 1 connection', 'req/s', 'p50 ms', 'p99 ms', 'errors + non-2xx', 'floor p50 ms', 'p50 / floor'],
+    rows,
+  );
 }
 
 /** Where the CPU went, per answered request: on a machine with few cores, what bounds throughput. */
@@ -98,26 +152,22 @@ function cpuTable(scenarios: ScenarioResult[]): string {
     ['CPU ms per request', ...names, 'total'],
     scenarios.map((entry) => {
       const values = names.map((name) => entry.cpuMsPerRequest[name] ?? 0);
-      return [
-        entry.load.name,
-        ...values.map(ms),
-        ms(values.reduce((sum, value) => sum + value, 0)),
-      ];
+      return [entry.load.name, ...values.map(ms), ms(values.reduce((sum, value) => sum + value, 0))];
     }),
   );
 }
 
-/** What one request costs in dependency calls, measured alone (concurrency 1). */
+/** What one request costs in dependency calls, counted one request at a time. */
 function traceTable(traces: DependencyTrace[]): string {
   return markdownTable(
-    ['per request, alone', 'latency ms', 'Table calls', 'in series', 'Table time ms', 'ACS calls', 'Table calls by kind'],
+    ['dependency calls per request', 'Table calls', 'in series', 'ACS calls', 'Table calls by kind'],
     traces.map((trace) => [
       trace.scenario,
-      ms(trace.meanLatencyMs),
       trace.tableCallsPerRequest.toFixed(1),
       trace.serialTableRoundTrips.toFixed(1),
-      ms(trace.meanTableTimeMs),
-      Object.values(trace.acsCallsPerRequest).reduce((sum, count) => sum + count, 0).toFixed(1),
+      Object.values(trace.acsCallsPerRequest)
+        .reduce((sum, count) => sum + count, 0)
+        .toFixed(1),
       Object.entries(trace.tableCalls)
         .map(([name, count]) => `${name} ×${Number(count.toFixed(1))}`)
         .join(', '),

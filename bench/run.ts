@@ -9,7 +9,11 @@ import { runBench } from './runBench';
 
 /** `npm run bench [-- flags]`: see bench/README.md. */
 async function main(): Promise<void> {
-  const options = readBenchOptions(process.argv.slice(2), process.env, resolve(repoRoot, 'bench/results.json'));
+  const options = readBenchOptions(
+    process.argv.slice(2),
+    process.env,
+    resolve(repoRoot, 'bench/results.json'),
+  );
   const group = new ChildProcessGroup();
   try {
     const results = await runBench(options, group);

@@ -31,6 +31,14 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetS
       met: spawnMs === undefined ? undefined : spawnMs < 2000,
     },
     {
+      target: 'misses reached ACS, hits did not (emulator counts)',
+      actual: results.scenarios
+        .filter((entry) => entry.id === 'token-miss' || entry.id === 'token-hit')
+        .map((entry) => `${entry.id} ${entry.acsCallsPerRequest.toFixed(2)} ACS calls/req`)
+        .join(', '),
+      met: miss && hit ? miss.acsCallsPerRequest >= 0.95 && hit.acsCallsPerRequest <= 0.05 : undefined,
+    },
+    {
       target: 'no errors or non-2xx in any scenario',
       actual: String(failures),
       met: results.scenarios.length === 0 ? undefined : failures === 0,

@@ -12,12 +12,19 @@ import { repoRoot } from '../repoPaths';
  * worker) does, with `@azure/functions-core` shimmed, and prints `{"importMs", "functions"}` where
  * importMs times only the require of the entry files, and `modules` counts the files loaded in all.
  * `--breakdown` also prints, per package, the files loaded and the self time of loading them (a
- * Module._load wrapper, which slows the load a little: never on the timed runs).
+ * Module._load wrapper, which slows the load a little: never on the timed runs). `--defer a,b` is a
+ * what-if: packages a and b are loaded on first use instead of at require, as a lazy require in the
+ * app would do; if the app touches them while loading, they load then and the time shows it.
  */
 const breakdown = process.argv.includes('--breakdown') ? loadTimesByPackage() : undefined;
+const deferArgument = process.argv.indexOf('--defer');
+if (deferArgument >= 0) deferModules((process.argv[deferArgument + 1] ?? '').split(','));
 const appRequire = createRequire(join(repoRoot, 'package.json'));
 const entryFiles = appEntryFiles(repoRoot);
 const registrations = new AppRegistrations(() => undefined);
+// The shim and this script's own modules are loaded already: not part of the app.
+const preloaded = new Set(Object.keys(appRequire.cache));
+const appModules = () => Object.keys(appRequire.cache).filter((file) => !preloaded.has(file));
 let importMs = 0;
 loadWithRegistrationsTo(registrations, () => {
   const started = performance.now();
@@ -28,7 +35,7 @@ process.stdout.write(
   `${JSON.stringify({
     importMs,
     functions: registrations.functions.length,
-    modules: Object.keys(appRequire.cache).length,
+    modules: appModules().length,
     ...(breakdown ? { selfMsByPackage: breakdown.result(), modulesByPackage: modulesByPackage() } : {}),
   })}\n`,
 );
@@ -36,18 +43,33 @@ process.stdout.write(
 /** How many module files each package put in the require cache: what there was to read and compile. */
 function modulesByPackage(): Record<string, number> {
   const counts = new Map<string, number>();
-  for (const file of Object.keys(appRequire.cache)) {
+  for (const file of appModules()) {
     const name = packageOf(file, undefined);
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return Object.fromEntries([...counts.entries()].sort((a, b) => b[1] - a[1]));
 }
 
+function deferModules(names: string[]): void {
+  const loader = Module as unknown as {
+    _load: (request: string, parent: unknown, isMain: boolean) => unknown;
+  };
+  const originalLoad = loader._load;
+  loader._load = function deferringLoad(request, parent, isMain) {
+    if (!names.includes(request)) return originalLoad.call(this, request, parent, isMain);
+    let loaded: object | undefined;
+    const real = () => (loaded ??= originalLoad.call(this, request, parent, isMain) as object);
+    return new Proxy({}, { get: (_target, property) => Reflect.get(real(), property) });
+  };
+}
+
 /** Self time per package of every module evaluated from now on: a package's time minus its children's. */
 function loadTimesByPackage() {
   const selfMs = new Map<string, number>();
   const stack: Array<{ name: string; started: number; childMs: number }> = [];
-  const loader = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
+  const loader = Module as unknown as {
+    _load: (request: string, parent: unknown, isMain: boolean) => unknown;
+  };
   const originalLoad = loader._load;
   loader._load = function timedLoad(request, parent, isMain) {
     const name = packageOf(request, parent);
@@ -78,7 +100,10 @@ function packageOf(request: string, parent: unknown): string {
   if (request.startsWith('node:') || Module.builtinModules.includes(request)) return 'node builtins';
   const from =
     typeof parent === 'object' && parent !== null ? String(Reflect.get(parent, 'filename') ?? '') : '';
-  const path = request.startsWith('.') || request.startsWith('/') ? join(from, '..', request) : `node_modules/${request}`;
+  const path =
+    request.startsWith('.') || request.startsWith('/')
+      ? join(from, '..', request)
+      : `node_modules/${request}`;
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path.replace(/.*node_modules\//, 'node_modules/'));
   if (match?.[1]) return match[1];
   const app = /\/dist\/([^/]+)\//.exec(path);

@@ -24,7 +24,9 @@ export async function measureSpawnToHealthy(
 ): Promise<SpawnToHealthy> {
   const runsMs: number[] = [];
   const firstAnswersMs: number[] = [];
-  for (let run = 0; run < runs; run++) {
+  // One untimed start first: it creates the dev sign-in key that every later start (and `npm start`
+  // after its first run) reads from the data folder.
+  for (let run = -1; run < runs; run++) {
     const port = await freePort();
     const started = performance.now();
     let firstAnswer: number | undefined;
@@ -35,19 +37,26 @@ export async function measureSpawnToHealthy(
       args: [repoPaths.localStart, '--json'],
     });
     try {
-      await waitUntil('the cold host to answer /api/health with 200', 30_000, async () => {
-        if (child.process.exitCode !== null) throw new Error(`the host exited:\n${child.recentOutput()}`);
-        try {
-          const response = await fetch(`http://127.0.0.1:${port}/api/health`);
-          await response.arrayBuffer();
-          firstAnswer ??= performance.now() - started;
-          return response.status === 200;
-        } catch {
-          return false;
-        }
-      }, 5);
-      runsMs.push(performance.now() - started);
-      firstAnswersMs.push(firstAnswer ?? Number.NaN);
+      await waitUntil(
+        'the cold host to answer /api/health with 200',
+        30_000,
+        async () => {
+          if (child.process.exitCode !== null) throw new Error(`the host exited:\n${child.recentOutput()}`);
+          try {
+            const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+            await response.arrayBuffer();
+            firstAnswer ??= performance.now() - started;
+            return response.status === 200;
+          } catch {
+            return false;
+          }
+        },
+        5,
+      );
+      if (run >= 0) {
+        runsMs.push(performance.now() - started);
+        firstAnswersMs.push(firstAnswer ?? Number.NaN);
+      }
     } finally {
       await child.stop();
     }

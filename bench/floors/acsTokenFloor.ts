@@ -21,7 +21,10 @@ export async function measureAcsTokenFloor(connectionString: string, shape: Load
 }
 
 /** `createUserAndToken`: a new identity and its first token in one ACS call, the least a first token needs. */
-export async function measureAcsCreateUserFloor(connectionString: string, shape: LoadShape): Promise<LoadResult> {
+export async function measureAcsCreateUserFloor(
+  connectionString: string,
+  shape: LoadShape,
+): Promise<LoadResult> {
   const client = benchIdentityClient(connectionString);
   return runClosedLoop('floor: ACS SDK createUserAndToken', shape, async () => {
     await client.createUserAndToken(['voip']);

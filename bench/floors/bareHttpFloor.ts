@@ -10,7 +10,12 @@ export interface BareHttpServer {
 
 /** A bare node:http server in its own process, as the host is. */
 export async function startBareHttpServer(group: ChildProcessGroup): Promise<BareHttpServer> {
-  const child = group.spawnNode({ name: 'bare-http', cwd: repoRoot, env: process.env, args: [repoPaths.bareHttpServer] });
+  const child = group.spawnNode({
+    name: 'bare-http',
+    cwd: repoRoot,
+    env: process.env,
+    args: [repoPaths.bareHttpServer],
+  });
   const { url } = await firstJsonLine<{ url: string }>(child);
   return { child, url };
 }

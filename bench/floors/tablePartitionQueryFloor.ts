@@ -21,7 +21,9 @@ export async function measureTablePartitionQueryFloor(
   const partitionKey = tableKey(subject);
   return runClosedLoop(`floor: partition query (${expectedRows} rows)`, shape, async () => {
     let count = 0;
-    for await (const _row of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
+    for await (const _row of table.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+    })) {
       count++;
     }
     if (count < expectedRows) throw new Error(`expected ${expectedRows} rows, read ${count}`);

@@ -5,7 +5,10 @@ import type { LoadShape } from '../load/autocannonLoad';
 import type { LoadResult } from '../load/loadResult';
 
 /** A Table insert of a small new row, each into its own partition, as the service's writes are. */
-export async function measureTableWriteFloor(connectionString: string, shape: LoadShape): Promise<LoadResult> {
+export async function measureTableWriteFloor(
+  connectionString: string,
+  shape: LoadShape,
+): Promise<LoadResult> {
   const table = TableClient.fromConnectionString(connectionString, 'benchFloorWrites', {
     allowInsecureConnection: true,
   });

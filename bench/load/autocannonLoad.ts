@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
-import { countNon2xx, latencySummary, type LoadResult } from './loadResult';
+import { countNon2xx, latencySummary, sampleError, type LoadResult } from './loadResult';
 
 export interface HttpRequestSpec {
   method: 'GET' | 'POST';
@@ -59,6 +59,8 @@ export async function runAutocannon(
     statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
     lastAnswer = performance.now();
   });
+  const errorSamples: string[] = [];
+  instance.on('reqError', (requestError: unknown) => sampleError(errorSamples, requestError));
   const { error, result } = await finished;
   if (error || !result) throw new Error(`autocannon failed on ${name}: ${String(error)}`);
   const durationSeconds = (lastAnswer - started) / 1000;
@@ -71,6 +73,7 @@ export async function runAutocannon(
     requestsPerSecond: latencies.length / durationSeconds,
     latencyMs: latencySummary(latencies),
     errors: result.errors,
+    ...(errorSamples.length > 0 ? { errorSamples } : {}),
     non2xx: countNon2xx(statusCounts),
     statusCounts,
   };

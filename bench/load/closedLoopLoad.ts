@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { LoadShape } from './autocannonLoad';
-import { countNon2xx, latencySummary, type LoadResult } from './loadResult';
+import { countNon2xx, latencySummary, sampleError, type LoadResult } from './loadResult';
 
 /**
  * The same load shape as autocannon for work that is not one HTTP request we can describe (an SDK
@@ -17,6 +17,7 @@ export async function runClosedLoop(
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   let errors = 0;
+  const errorSamples: string[] = [];
   let next = 0;
   const started = performance.now();
   const deadline = started + shape.durationSeconds * 1000;
@@ -30,8 +31,10 @@ export async function runClosedLoop(
         statusCounts[status] = (statusCounts[status] ?? 0) + 1;
       } catch (error) {
         const status = httpStatusOf(error);
-        if (status === undefined) errors++;
-        else statusCounts[String(status)] = (statusCounts[String(status)] ?? 0) + 1;
+        if (status === undefined) {
+          errors++;
+          sampleError(errorSamples, error);
+        } else statusCounts[String(status)] = (statusCounts[String(status)] ?? 0) + 1;
       }
       lastAnswer = performance.now();
       latencies.push(lastAnswer - sent);
@@ -49,6 +52,7 @@ export async function runClosedLoop(
     requestsPerSecond: (latencies.length - errors) / durationSeconds,
     latencyMs: latencySummary(latencies),
     errors,
+    ...(errorSamples.length > 0 ? { errorSamples } : {}),
     non2xx: countNon2xx(statusCounts),
     statusCounts,
   };
@@ -56,6 +60,7 @@ export async function runClosedLoop(
 
 /** The Azure SDKs throw RestError with `statusCode` when the server answered. */
 function httpStatusOf(error: unknown): number | undefined {
-  const status: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'statusCode') : undefined;
+  const status: unknown =
+    typeof error === 'object' && error !== null ? Reflect.get(error, 'statusCode') : undefined;
   return typeof status === 'number' ? status : undefined;
 }

@@ -15,6 +15,8 @@ export interface LoadResult {
   /** Answers with a status outside 2xx. */
   non2xx: number;
   statusCounts: Record<string, number>;
+  /** A few distinct messages of those errors, to tell a client-side artifact from a service failure. */
+  errorSamples?: string[];
   /** Share of the machine's CPU that processes other than the bench's used meanwhile (noise). */
   otherLoadPercent?: number;
 }
@@ -34,4 +36,14 @@ export function countNon2xx(statusCounts: Record<string, number>): number {
   return Object.entries(statusCounts)
     .filter(([status]) => !status.startsWith('2'))
     .reduce((sum, [, count]) => sum + count, 0);
+}
+
+/** Keeps the first few distinct error messages. */
+export function sampleError(samples: string[], error: unknown, keep = 3): void {
+  const message = error instanceof Error ? `${error.name}: ${error.message}${causeOf(error)}` : String(error);
+  if (samples.length < keep && !samples.includes(message)) samples.push(message);
+}
+
+function causeOf(error: Error): string {
+  return error.cause instanceof Error ? ` (${error.cause.message})` : '';
 }

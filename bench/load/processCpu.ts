@@ -19,7 +19,9 @@ export function processCpuMs(pid: number): number {
 
 /** CPU time the whole machine has been busy (all CPUs, any process), in ms, from /proc/stat. */
 export function machineBusyMs(): number {
-  const fields = (/^cpu\s+(.+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? '').split(/\s+/).map(Number);
+  const fields = (/^cpu\s+(.+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? '')
+    .split(/\s+/)
+    .map(Number);
   // user nice system idle iowait irq softirq steal: everything but idle and iowait.
   const busy = [0, 1, 2, 5, 6, 7].reduce((sum, index) => sum + (fields[index] ?? 0), 0);
   return (busy * 1000) / ticksPerSecond;

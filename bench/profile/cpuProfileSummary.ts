@@ -4,12 +4,19 @@ import { readFileSync } from 'node:fs';
 interface CpuProfile {
   nodes: Array<{
     id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number };
+    callFrame: CallFrame;
+    children?: number[];
   }>;
   startTime: number;
   endTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
 }
 
 export interface SelfTime {
@@ -24,6 +31,11 @@ export interface CpuProfileSummary {
   busyMs: number;
   topFunctions: SelfTime[];
   byPackage: SelfTime[];
+  /**
+   * Self time of Node internals and native code charged to the nearest library or app code up the
+   * stack (a socket write made by the Azure SDK counts for the SDK), then grouped by what it is for.
+   */
+  byPurpose: SelfTime[];
 }
 
 /** Microseconds, measured back from the end of the profile: the part of the run that was under load. */
@@ -36,8 +48,11 @@ export interface ProfileWindow {
 export function summarizeCpuProfile(file: string, window?: ProfileWindow, top = 15): CpuProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
+  const byPurpose = new Map<string, number>();
   const from = window ? profile.endTime - window.fromEndUs : profile.startTime;
   const to = window ? profile.endTime - window.toEndUs : profile.endTime;
   let at = profile.startTime;
@@ -54,6 +69,9 @@ export function summarizeCpuProfile(file: string, window?: ProfileWindow, top = 
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
     const pkg = packageOf(frame.url, frame.functionName);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+    const owner = owningPackage(nodeId, nodes, parents);
+    const purpose = owner ? purposeOf(owner) : nodePurpose(nodeId, nodes, parents, pkg);
+    byPurpose.set(purpose, (byPurpose.get(purpose) ?? 0) + us);
   });
   const rank = (totals: Map<string, number>, count: number): SelfTime[] =>
     [...totals.entries()]
@@ -65,7 +83,54 @@ export function summarizeCpuProfile(file: string, window?: ProfileWindow, top = 
     busyMs: busyUs / 1000,
     topFunctions: rank(byFunction, top),
     byPackage: rank(byPackage, top),
+    byPurpose: rank(byPurpose, top),
   };
+}
+
+/** The nearest frame, from the sampled one up, that is library or app code rather than Node or native. */
+function owningPackage(
+  nodeId: number,
+  nodes: Map<number, CallFrame>,
+  parents: Map<number, number>,
+): string | undefined {
+  for (let id: number | undefined = nodeId; id !== undefined; id = parents.get(id)) {
+    const frame = nodes.get(id);
+    if (frame && (frame.url.includes('node_modules/') || frame.url.includes('/dist/'))) {
+      return packageOf(frame.url, frame.functionName);
+    }
+  }
+  return undefined;
+}
+
+const azureSdk =
+  /^(@azure\/(core-|data-tables|communication-|logger|abort-controller)|@azure-rest\/|@typespec\/ts-http-runtime|tslib|fast-xml-parser)/;
+
+/** Node's own work with no library above it: which side of the HTTP traffic it serves, when the stack says. */
+function nodePurpose(
+  nodeId: number,
+  nodes: Map<number, CallFrame>,
+  parents: Map<number, number>,
+  leaf: string,
+): string {
+  for (let id: number | undefined = nodeId; id !== undefined; id = parents.get(id)) {
+    const url = nodes.get(id)?.url ?? '';
+    if (url === 'node:_http_client' || url === 'node:_http_agent')
+      return 'outgoing HTTP, Node side (Table and ACS calls)';
+    if (url === 'node:_http_server') return 'incoming HTTP, Node side';
+  }
+  if (leaf === '(native)') return 'socket writes and other native code';
+  return leaf.startsWith('(') ? leaf : 'Node internals: event loop, streams, timers';
+}
+
+/** What a package's CPU is spent on, in the service's terms. */
+function purposeOf(pkg: string): string {
+  if (azureSdk.test(pkg)) return 'Azure SDK clients: Table and ACS calls (incl. their sockets)';
+  if (pkg === 'jose') return 'bearer JWT verification (jose)';
+  if (pkg === 'zod') return 'validation (zod)';
+  if (pkg === '@azure/functions' || pkg.startsWith('app: local/'))
+    return 'local Functions host and @azure/functions';
+  if (pkg.startsWith('app: ')) return 'service code (shared/, functions/)';
+  return pkg;
 }
 
 function shortPath(url: string): string {

@@ -33,7 +33,9 @@ export async function profiledScenario(
   let loadStarted: number;
   let loadEnded: number;
   try {
-    await runAutocannon('warm-up', host.url, { ...shape, durationSeconds: 1 }, () => run.warmUp.nextRequest());
+    await runAutocannon('warm-up', host.url, { ...shape, durationSeconds: 1 }, () =>
+      run.warmUp.nextRequest(),
+    );
     loadStarted = performance.now();
     result = await measure(host);
     loadEnded = performance.now();

@@ -15,7 +15,12 @@ export function joinCallScenario(users: SeededUsers, calls: SeededCalls): Scenar
     floor: [{ floor: 'tableRead', times: 3, why: 'the call record, the mapping and the cached token' }],
     nextRequest() {
       const user = next++ % users.bearers.length;
-      return jsonRequest('POST', `/api/calls/${calls.callOfUser(user)}/join`, users.bearers[user] as string, {});
+      return jsonRequest(
+        'POST',
+        `/api/calls/${calls.callOfUser(user)}/join`,
+        users.bearers[user] as string,
+        {},
+      );
     },
   };
 }

@@ -21,10 +21,17 @@ export interface ScenarioEnvironment {
  * its overhead over its floor. autocannon stops with requests still in the host: the ACS count is
  * read once those have settled, so they are not charged to the next scenario.
  */
-export async function runScenario(scenario: Scenario, environment: ScenarioEnvironment): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  environment: ScenarioEnvironment,
+): Promise<ScenarioResult> {
   const { hostUrl, emulatorUrl, shape } = environment;
   const before = await quietAcsRequestCounts(emulatorUrl);
-  const { result: measured, cpuMs, otherMs } = await measureCpu(environment.pids, () =>
+  const {
+    result: measured,
+    cpuMs,
+    otherMs,
+  } = await measureCpu(environment.pids, () =>
     runAutocannon(scenario.name, hostUrl, shape, () => scenario.nextRequest()),
   );
   const load = {
@@ -34,7 +41,9 @@ export async function runScenario(scenario: Scenario, environment: ScenarioEnvir
   const acsCalls = acsRequestsBetween(before, await quietAcsRequestCounts(emulatorUrl));
   const acsTotal = Object.values(acsCalls).reduce((sum, count) => sum + count, 0);
   const floor = floorOf(scenario, environment.floors);
-  const caveat = scenario.caveat?.();
+  const caveat = [scenario.caveat?.(), acsExpectationMissed(scenario, acsCalls, load.requests)]
+    .filter((text) => text !== undefined)
+    .join('; ');
   const perRequest = (ms: number) => ms / Math.max(1, load.requests);
   return {
     id: scenario.id,
@@ -45,6 +54,22 @@ export async function runScenario(scenario: Scenario, environment: ScenarioEnvir
     ...(floor ? { floor, overheadRatio: load.latencyMs.p50 / floor.p50Ms } : {}),
     ...(caveat ? { caveat } : {}),
   };
+}
+
+/** A miss scenario served from the cache (or the reverse) would measure the wrong path: say so. */
+function acsExpectationMissed(
+  scenario: Scenario,
+  acsCalls: AcsRequestCounts,
+  requests: number,
+): string | undefined {
+  const share = (acsCalls.issueAccessToken ?? 0) / Math.max(1, requests);
+  if (scenario.acsTokenCalls === 'every request' && share < 0.95) {
+    return `only ${(100 * share).toFixed(0)}% of requests reached ACS: not all were cache misses`;
+  }
+  if (scenario.acsTokenCalls === 'none' && share > 0.05) {
+    return `${(100 * share).toFixed(0)}% of requests reached ACS: not all were cache hits`;
+  }
+  return undefined;
 }
 
 /** The sum of the p50s of the floor calls the scenario cannot avoid, in series. */

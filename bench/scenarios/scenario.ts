@@ -2,12 +2,7 @@ import type { HttpRequestSpec } from '../load/autocannonLoad';
 
 /** Floors measured directly, each at the scenarios' concurrency and duration. */
 export type FloorName =
-  | 'bareHttp'
-  | 'tableRead'
-  | 'tableInsert'
-  | 'partitionQuery50'
-  | 'acsGetToken'
-  | 'acsCreateUserAndToken';
+  'bareHttp' | 'tableRead' | 'tableInsert' | 'partitionQuery50' | 'acsGetToken' | 'acsCreateUserAndToken';
 
 /** One floor call the scenario cannot avoid making, in series with the others. */
 export interface FloorTerm {
@@ -25,6 +20,8 @@ export interface Scenario {
   floor: FloorTerm[];
   /** Asked for every request, so each can be a different user or call. */
   nextRequest(): HttpRequestSpec;
+  /** Whether every request should reach ACS for a token, or none should: checked against the emulator. */
+  acsTokenCalls?: 'every request' | 'none';
   /** Said next to the figures, e.g. when the request pool ran out and requests repeated. */
   caveat?(): string | undefined;
 }

@@ -6,6 +6,8 @@ export interface SeededUsers {
   subjects: string[];
   bearers: string[];
   communicationUserIds: string[];
+  /** When each user's seeded token expires (epoch ms). */
+  tokenExpiries: number[];
 }
 
 /**
@@ -13,16 +15,25 @@ export interface SeededUsers {
  * scopes ["voip"], 1440 minutes), which maps it to an ACS identity and, with the cache on, caches that
  * token.
  */
-export async function seedUsers(hostUrl: string, prefix: string, count: number, concurrency: number): Promise<SeededUsers> {
+export async function seedUsers(
+  hostUrl: string,
+  prefix: string,
+  count: number,
+  concurrency: number,
+): Promise<SeededUsers> {
   const subjects = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
   const bearers = await devSignInAll(hostUrl, subjects);
-  const communicationUserIds = await runWithConcurrency(bearers, concurrency, async (bearer) => {
-    const token = await expectJson<{ communicationUserId: string }>(`${hostUrl}/api/token`, 200, {
+  const tokens = await runWithConcurrency(bearers, concurrency, (bearer) =>
+    expectJson<{ communicationUserId: string; expiresOn: string }>(`${hostUrl}/api/token`, 200, {
       method: 'POST',
       bearer,
       body: {},
-    });
-    return token.communicationUserId;
-  });
-  return { subjects, bearers, communicationUserIds };
+    }),
+  );
+  return {
+    subjects,
+    bearers,
+    communicationUserIds: tokens.map((token) => token.communicationUserId),
+    tokenExpiries: tokens.map((token) => Date.parse(token.expiresOn)),
+  };
 }

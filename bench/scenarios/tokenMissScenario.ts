@@ -12,6 +12,7 @@ export function tokenMissScenario(users: SeededUsers, expiry: ShrinkingExpiry): 
   return {
     id: 'token-miss',
     name: 'token: cache miss',
+    acsTokenCalls: 'every request',
     floor: [
       { floor: 'tableRead', times: 1, why: 'the caller → identity mapping' },
       { floor: 'acsGetToken', times: 1, why: 'the ACS token' },

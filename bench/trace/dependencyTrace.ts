@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { acsRequestsBetween, readAcsRequestCounts } from '../acsRequestCounts';
 import type { Scenario } from '../scenarios/scenario';
 import type { TableCall, TableCallRecorder } from './tableCallRecorder';
@@ -6,22 +5,19 @@ import type { TableCall, TableCallRecorder } from './tableCallRecorder';
 export interface DependencyTrace {
   scenario: string;
   requests: number;
-  /** At concurrency 1, nothing else running: the latency of the request on its own. */
-  meanLatencyMs: number;
   /** Table calls per request, by kind and table, e.g. {"point read Subjects": 1}. */
   tableCalls: Record<string, number>;
   tableCallsPerRequest: number;
   /** Groups of Table calls that do not overlap: round trips made one after another. */
   serialTableRoundTrips: number;
-  /** Time per request with at least one Table call in flight. */
-  meanTableTimeMs: number;
   acsCallsPerRequest: Record<string, number>;
 }
 
 /**
  * Sends `requests` of a scenario one at a time to a host whose Table traffic goes through the
  * recorder, and says what each request cost in dependency calls: how many Table calls of which kind,
- * how many of them in series, and the ACS calls. Untimed by the load runs: a separate host.
+ * how many of them in series, and the ACS calls. Counts only: the recording proxy adds a hop to every
+ * Table call, so no latency is taken from here.
  */
 export async function traceScenario(
   scenario: Scenario,
@@ -32,29 +28,23 @@ export async function traceScenario(
 ): Promise<DependencyTrace> {
   const tableCalls: Record<string, number> = {};
   let rounds = 0;
-  let tableTimeMs = 0;
-  let latencyMs = 0;
   const acsBefore = await readAcsRequestCounts(emulatorUrl);
   for (let index = 0; index < requests; index++) {
     const request = scenario.nextRequest();
     recorder.take();
-    const started = performance.now();
     const response = await fetch(`${hostUrl}${request.path}`, {
       method: request.method,
       ...(request.headers ? { headers: request.headers } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
     await response.arrayBuffer();
-    latencyMs += performance.now() - started;
     if (!response.ok) throw new Error(`${scenario.name}: the traced request answered ${response.status}`);
     const calls = recorder.take();
     for (const call of calls) {
       const name = `${call.kind} ${call.table.replace(/^acs/, '')}`;
       tableCalls[name] = (tableCalls[name] ?? 0) + 1;
     }
-    const groups = serialGroups(calls);
-    rounds += groups.length;
-    tableTimeMs += groups.reduce((sum, group) => sum + (group.end - group.start), 0);
+    rounds += serialGroups(calls).length;
   }
   const acs = acsRequestsBetween(acsBefore, await readAcsRequestCounts(emulatorUrl));
   const perRequest = (counts: Record<string, number>) =>
@@ -62,11 +52,9 @@ export async function traceScenario(
   return {
     scenario: scenario.name,
     requests,
-    meanLatencyMs: latencyMs / requests,
     tableCalls: perRequest(tableCalls),
     tableCallsPerRequest: Object.values(tableCalls).reduce((sum, count) => sum + count, 0) / requests,
     serialTableRoundTrips: rounds / requests,
-    meanTableTimeMs: tableTimeMs / requests,
     acsCallsPerRequest: perRequest(acs),
   };
 }

@@ -2,7 +2,8 @@ import { Agent, createServer, request as httpRequest, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-export type TableCallKind = 'point read' | 'query' | 'insert' | 'update/upsert' | 'delete' | 'table create' | 'batch';
+export type TableCallKind =
+  'point read' | 'query' | 'insert' | 'update/upsert' | 'delete' | 'table create' | 'batch';
 
 export interface TableCall {
   kind: TableCallKind;
@@ -33,12 +34,24 @@ export async function startTableCallRecorder(connectionString: string): Promise<
   const server: Server = createServer((req, res) => {
     const startedMs = performance.now();
     const upstream = httpRequest(
-      { host: endpoint.hostname, port: endpoint.port, method: req.method, path: req.url, headers: req.headers, agent },
+      {
+        host: endpoint.hostname,
+        port: endpoint.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         answer.on('end', () =>
-          calls.push({ ...classify(req.method ?? '', req.url ?? ''), startedMs, endedMs: performance.now(), status: answer.statusCode ?? 0 }),
+          calls.push({
+            ...classify(req.method ?? '', req.url ?? ''),
+            startedMs,
+            endedMs: performance.now(),
+            status: answer.statusCode ?? 0,
+          }),
         );
       },
     );

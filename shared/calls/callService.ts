@@ -30,6 +30,10 @@ import { createCallWriter, type IndexEntry } from './callWriter';
 import { claimGroupCall } from './groupCallClaim';
 import { assertCallWithinCap, assertRequestWithinCap, mergeInvitees, toInvitees } from './inviteeList';
 import type { SubjectIdentities } from './subjectIdentities';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
+
+/** Call records read at once for one page of "my calls". */
+const recordReadConcurrency = 8;
 
 export interface CallPage {
   calls: Call[];
@@ -205,10 +209,12 @@ export function createCallService(options: CallServiceOptions): CallService {
       const after = continuationToken === undefined ? undefined : decodeContinuation(continuationToken);
       const page = await index.page(caller.subjectId, { limit, ...(after ? { after } : {}) });
       const records = new Map<string, CallVersion | undefined>();
-      await Promise.all(
-        [...new Set(page.rows.map((row) => row.callId))].map(async (callId) => {
+      await mapWithConcurrency(
+        [...new Set(page.rows.map((row) => row.callId))],
+        recordReadConcurrency,
+        async (callId) => {
           records.set(callId, await store.read(callId));
-        }),
+        },
       );
       const calls: Call[] = [];
       const nowMs = clock().getTime();

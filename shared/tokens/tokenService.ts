@@ -62,9 +62,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const clock = options.clock ?? (() => new Date());
 
   /**
-   * Issues a token. The rate-limit unit is taken while the identity is resolved (they touch
-   * different rows), and the cache entry and audit entry are written together: each wait on storage
-   * is a round trip the client sees.
+   * Issues a token. The rate-limit unit is taken while the identity is resolved and the cache is
+   * looked up (they touch different rows), and the cache entry and audit entry are written together:
+   * each wait on storage in series is a round trip the client sees.
    */
   const issue = async (
     actor: string,
@@ -72,9 +72,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     scopes: AcsScope[],
     expiresInMinutes: number,
   ): Promise<IssuedToken> => {
-    const [communicationUserId] = await Promise.all([identity(), rateLimiter.take(actor)]);
     const latestExpiry = new Date(clock().getTime() + expiresInMinutes * 60_000);
-    const cached = await cache?.find(communicationUserId, scopes, latestExpiry);
+    const lookup = async () => {
+      const communicationUserId = await identity();
+      return { communicationUserId, cached: await cache?.find(communicationUserId, scopes, latestExpiry) };
+    };
+    const [{ communicationUserId, cached }] = await Promise.all([lookup(), rateLimiter.take(actor)]);
     const token: AcsToken =
       cached?.token ?? (await acs.issueToken(communicationUserId, scopes, expiresInMinutes));
     const expiresOn = token.expiresOn.toISOString();
