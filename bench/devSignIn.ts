@@ -1,5 +1,5 @@
 import { expectJson } from './httpJson';
-import { runWithConcurrency } from './runWithConcurrency';
+import { mapWithConcurrency } from '../shared/concurrency/mapWithConcurrency';
 
 /** A bearer token from the host's dev sign-in (`POST /dev/token`), exactly as a client would get one. */
 export async function devSignIn(hostUrl: string, sub: string): Promise<string> {
@@ -12,5 +12,5 @@ export async function devSignIn(hostUrl: string, sub: string): Promise<string> {
 
 /** Bearer tokens for many subjects; signing is CPU-bound in the host, so a few at a time is enough. */
 export function devSignInAll(hostUrl: string, subjects: readonly string[]): Promise<string[]> {
-  return runWithConcurrency(subjects, 8, (sub) => devSignIn(hostUrl, sub));
+  return mapWithConcurrency(subjects, 8, (sub) => devSignIn(hostUrl, sub));
 }

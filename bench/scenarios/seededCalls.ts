@@ -1,6 +1,6 @@
 import { devSignIn } from '../devSignIn';
 import { expectJson } from '../httpJson';
-import { runWithConcurrency } from '../runWithConcurrency';
+import { mapWithConcurrency } from '../../shared/concurrency/mapWithConcurrency';
 import type { SeededUsers } from './seededUsers';
 
 export interface SeededCalls {
@@ -41,13 +41,13 @@ export async function seedCalls(
         invitees,
       },
     });
-  await runWithConcurrency(
+  await mapWithConcurrency(
     Array.from({ length: busyUserCalls }, (_, index) => index),
     concurrency,
     (index) => create(index, [busySubject]),
   );
   const groups = Math.ceil(users.subjects.length / joinCallSize);
-  const joinCalls = await runWithConcurrency(
+  const joinCalls = await mapWithConcurrency(
     Array.from({ length: groups }, (_, group) => group),
     concurrency,
     (group) => create(group, users.subjects.slice(group * joinCallSize, (group + 1) * joinCallSize)),

@@ -1,6 +1,6 @@
 import { devSignInAll } from '../devSignIn';
 import { expectJson } from '../httpJson';
-import { runWithConcurrency } from '../runWithConcurrency';
+import { mapWithConcurrency } from '../../shared/concurrency/mapWithConcurrency';
 
 export interface SeededUsers {
   subjects: string[];
@@ -23,7 +23,7 @@ export async function seedUsers(
 ): Promise<SeededUsers> {
   const subjects = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
   const bearers = await devSignInAll(hostUrl, subjects);
-  const tokens = await runWithConcurrency(bearers, concurrency, (bearer) =>
+  const tokens = await mapWithConcurrency(bearers, concurrency, (bearer) =>
     expectJson<{ communicationUserId: string; expiresOn: string }>(`${hostUrl}/api/token`, 200, {
       method: 'POST',
       bearer,

@@ -5,14 +5,14 @@
 export async function mapWithConcurrency<Item, Result>(
   items: readonly Item[],
   limit: number,
-  map: (item: Item) => Promise<Result>,
+  map: (item: Item, index: number) => Promise<Result>,
 ): Promise<Result[]> {
   const results = new Array<Result>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await map(items[index] as Item);
+      results[index] = await map(items[index] as Item, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
