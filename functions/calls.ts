@@ -1,102 +1,30 @@
-import { app } from '@azure/functions';
-import {
-  callIdSchema,
-  createCallRequestSchema,
-  inviteRequestSchema,
-  joinCallRequestSchema,
-  listCallsQuerySchema,
-  updateCallRequestSchema,
-} from '../shared/api/callSchemas';
-import { subjectIdSchema } from '../shared/api/identitySchemas';
-import { callerEndpoint } from './http/endpoint';
-import { jsonBody } from './http/jsonBody';
-import { queryParameters } from './http/queryParameters';
-import { jsonResponse, noContent } from './http/jsonResponse';
-import { routeParameter } from './http/routeParameter';
+import { operations } from './http/operations';
+import { registerOperation } from './http/registerOperation';
 
-app.http('createCall', {
-  route: 'calls',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, createCallRequestSchema, { optional: true });
-    return jsonResponse(201, await services.calls.create(caller, body));
-  }),
-});
+registerOperation(operations.createCall, ({ services, caller, body }) => services.calls.create(caller, body));
 
-app.http('listCalls', {
-  route: 'calls',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const { limit, continuationToken } = queryParameters(request, listCallsQuerySchema);
-    return jsonResponse(
-      200,
-      await services.calls.list(caller, { limit, ...(continuationToken ? { continuationToken } : {}) }),
-    );
-  }),
-});
+registerOperation(operations.listCalls, ({ services, caller, query }) => services.calls.list(caller, query));
 
-app.http('getCall', {
-  route: 'calls/{id}',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) =>
-    jsonResponse(200, await services.calls.get(caller, routeParameter(request, 'id', callIdSchema))),
-  ),
-});
+registerOperation(operations.getCall, ({ services, caller, params }) =>
+  services.calls.get(caller, params.id),
+);
 
-app.http('updateCall', {
-  route: 'calls/{id}',
-  methods: ['PATCH'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const callId = routeParameter(request, 'id', callIdSchema);
-    const body = await jsonBody(request, updateCallRequestSchema);
-    return jsonResponse(200, await services.calls.update(caller, callId, body));
-  }),
-});
+registerOperation(operations.updateCall, ({ services, caller, params, body }) =>
+  services.calls.update(caller, params.id, body),
+);
 
-app.http('cancelCall', {
-  route: 'calls/{id}',
-  methods: ['DELETE'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    await services.calls.cancel(caller, routeParameter(request, 'id', callIdSchema));
-    return noContent();
-  }),
-});
+registerOperation(operations.cancelCall, ({ services, caller, params }) =>
+  services.calls.cancel(caller, params.id),
+);
 
-app.http('inviteToCall', {
-  route: 'calls/{id}/invitees',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const callId = routeParameter(request, 'id', callIdSchema);
-    const body = await jsonBody(request, inviteRequestSchema);
-    return jsonResponse(200, await services.calls.invite(caller, callId, body.invitees));
-  }),
-});
+registerOperation(operations.inviteToCall, ({ services, caller, params, body }) =>
+  services.calls.invite(caller, params.id, body.invitees),
+);
 
-app.http('uninviteFromCall', {
-  route: 'calls/{id}/invitees/{subjectId}',
-  methods: ['DELETE'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const callId = routeParameter(request, 'id', callIdSchema);
-    const subjectId = routeParameter(request, 'subjectId', subjectIdSchema);
-    await services.calls.uninvite(caller, callId, subjectId);
-    return noContent();
-  }),
-});
+registerOperation(operations.uninviteFromCall, ({ services, caller, params }) =>
+  services.calls.uninvite(caller, params.id, params.subjectId),
+);
 
-app.http('joinCall', {
-  route: 'calls/{id}/join',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const callId = routeParameter(request, 'id', callIdSchema);
-    const body = await jsonBody(request, joinCallRequestSchema, { optional: true });
-    return jsonResponse(200, await services.calls.join(caller, callId, body.expiresInMinutes));
-  }),
-});
+registerOperation(operations.joinCall, ({ services, caller, params, body }) =>
+  services.calls.join(caller, params.id, body.expiresInMinutes),
+);

@@ -1,17 +1,10 @@
-import { app } from '@azure/functions';
-import { endpoint } from './http/endpoint';
-import { jsonResponse } from './http/jsonResponse';
+import { operations } from './http/operations';
+import { registerOperation } from './http/registerOperation';
+import { Reply } from './http/reply';
 
-app.http('health', {
-  route: 'health',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: endpoint(async ({ services }) => {
-    const report = await services.health();
-    return jsonResponse(
-      report.status === 'ok' ? 200 : 503,
-      report,
-      report.status === 'ok' ? {} : { 'retry-after': '5' },
-    );
-  }),
+registerOperation(operations.health, async ({ services }) => {
+  const report = await services.health();
+  return report.status === 'ok'
+    ? report
+    : new Reply({ status: 503, body: report, headers: { 'retry-after': '5' } });
 });

@@ -1,16 +1,15 @@
-import { app } from '@azure/functions';
-import { apiOperations } from '../shared/api/allApiOperations';
+import { operationList } from '../shared/api/apiOperations';
 import { openApiDocument } from '../shared/api/openApiDocument';
-import { endpoint } from './http/endpoint';
+import { currentConfig } from './http/currentServices';
+import { operations } from './http/operations';
+import { registerOperation } from './http/registerOperation';
+import { Reply } from './http/reply';
 
 let document: Record<string, unknown> | undefined;
 
-app.http('openApi', {
-  route: 'openapi.json',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: endpoint(async () => {
-    document ??= openApiDocument(apiOperations);
-    return { status: 200, jsonBody: document, headers: { 'cache-control': 'public, max-age=300' } };
-  }),
+registerOperation(operations.openApi, async () => {
+  document ??= openApiDocument(operationList(operations), {
+    maxRequestBodyBytes: currentConfig().http.maxRequestBodyBytes,
+  });
+  return new Reply({ status: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } });
 });

@@ -1,36 +1,14 @@
-import { app } from '@azure/functions';
-import { revokeRequestSchema, teamsTokenRequestSchema, tokenRequestSchema } from '../shared/api/tokenSchemas';
-import { callerEndpoint } from './http/endpoint';
-import { jsonBody } from './http/jsonBody';
-import { jsonResponse, noContent } from './http/jsonResponse';
+import { operations } from './http/operations';
+import { registerOperation } from './http/registerOperation';
 
-app.http('issueToken', {
-  route: 'token',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, tokenRequestSchema, { optional: true });
-    return jsonResponse(200, await services.tokens.issueForCaller(caller, body));
-  }),
-});
+registerOperation(operations.issueToken, ({ services, caller, body }) =>
+  services.tokens.issueForCaller(caller, body),
+);
 
-app.http('revokeTokens', {
-  route: 'token/revoke',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, revokeRequestSchema, { optional: true });
-    await services.tokens.revokeForCaller(caller, body.communicationUserId);
-    return noContent();
-  }),
-});
+registerOperation(operations.revokeTokens, ({ services, caller, body }) =>
+  services.tokens.revokeForCaller(caller, body.communicationUserId),
+);
 
-app.http('exchangeTeamsToken', {
-  route: 'token/teams',
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  handler: callerEndpoint(async ({ request, services, caller }) => {
-    const body = await jsonBody(request, teamsTokenRequestSchema);
-    return jsonResponse(200, await services.tokens.exchangeTeamsToken(caller, body.teamsUserAadToken));
-  }),
-});
+registerOperation(operations.exchangeTeamsToken, ({ services, caller, body }) =>
+  services.tokens.exchangeTeamsToken(caller, body.teamsUserAadToken),
+);

@@ -1,8 +1,9 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
-import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../shared/errors/serviceError';
 import { fieldProblems } from '../../shared/errors/fieldProblems';
-import { currentServices } from './currentServices';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../shared/errors/serviceError';
+
+const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * Reads and validates a JSON body. The size is checked here as well as at the host, because in Azure
@@ -11,9 +12,9 @@ import { currentServices } from './currentServices';
 export async function jsonBody<Schema extends z.ZodType>(
   request: HttpRequest,
   schema: Schema,
-  options: { optional?: boolean; maxBytes?: number } = {},
+  options: { optional: boolean; maxBytes: number },
 ): Promise<z.output<Schema>> {
-  const maxBytes = options.maxBytes ?? currentServices().config.http.maxRequestBodyBytes;
+  const { maxBytes } = options;
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   if (declaredLength > maxBytes) throw payloadTooLarge(`The request body is larger than ${maxBytes} bytes.`);
   const text = await request.text();
@@ -24,18 +25,21 @@ export async function jsonBody<Schema extends z.ZodType>(
   if (text.trim().length === 0) {
     if (!options.optional) throw badRequest('A JSON request body is required.');
   } else {
-    const contentType = request.headers.get('content-type') ?? '';
-    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+    if (!jsonContentType.test(request.headers.get('content-type') ?? '')) {
       throw unsupportedMediaType('The request body must be application/json.');
     }
     try {
       value = JSON.parse(text);
     } catch {
-      throw badRequest('The request body is not valid JSON.', undefined, 'InvalidJson');
+      throw badRequest('The request body is not valid JSON.', { code: 'InvalidJson' });
     }
   }
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success)
-    throw badRequest('The request body is not valid.', fieldProblems(parsed.error), 'ValidationFailed');
+  if (!parsed.success) {
+    throw badRequest('The request body is not valid.', {
+      code: 'ValidationFailed',
+      errors: fieldProblems(parsed.error),
+    });
+  }
   return parsed.data;
 }

@@ -1,10 +1,12 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
+import { redactSecrets } from '../../shared/errors/redactSecrets';
 import { ServiceError } from '../../shared/errors/serviceError';
 
 /**
  * Turns any error into an RFC 9457 problem response. A ServiceError says what the caller may know;
- * anything else is a fault of ours, logged by name only (messages of dependency errors can carry
- * URLs or payloads) and answered with a bare 500.
+ * anything else is a fault of ours: the caller gets a bare 500 with the invocation id, and the log gets
+ * the error's name, message and stack (credentials redacted: a dependency's message can quote them),
+ * never the request's headers or body.
  */
 export function problemResponse(error: unknown, context: InvocationContext): HttpResponseInit {
   if (error instanceof ServiceError) {
@@ -25,8 +27,7 @@ export function problemResponse(error: unknown, context: InvocationContext): Htt
       }),
     };
   }
-  const name = error instanceof Error ? error.name : typeof error;
-  context.error(`Unhandled ${name} in ${context.functionName}`);
+  context.error(describeFault(error, context));
   return {
     status: 500,
     headers: { 'content-type': 'application/problem+json' },
@@ -39,4 +40,13 @@ export function problemResponse(error: unknown, context: InvocationContext): Htt
       invocationId: context.invocationId,
     }),
   };
+}
+
+function describeFault(error: unknown, context: InvocationContext): string {
+  const where = `in ${context.functionName} (invocation ${context.invocationId})`;
+  if (!(error instanceof Error)) return redactSecrets(`Unhandled ${typeof error} ${where}: ${String(error)}`);
+  const stack = error.stack ?? '';
+  // The stack starts with "Name: message"; keep the message once.
+  const frames = stack.startsWith(`${error.name}:`) ? stack.slice(stack.indexOf('\n') + 1) : stack;
+  return redactSecrets(`Unhandled ${error.name} ${where}: ${error.message}\n${frames}`);
 }

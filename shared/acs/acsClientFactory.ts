@@ -4,7 +4,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { AcsConnection } from '../config/appConfig';
 import { keyFingerprint } from '../crypto/keyFingerprint';
 import { dependencyUnavailable } from '../errors/serviceError';
-import { isLoopbackHttpUrl } from '../secrets/isLoopbackHttpUrl';
+import { isLoopbackHttpUrl } from '../net/isLoopbackHttpUrl';
 import type { SecretProvider } from '../secrets/secretProvider';
 
 export interface AcsClients {
@@ -20,6 +20,16 @@ export interface AcsClients {
 export interface AcsClientFactory {
   /** Clients for the current key; `refresh` re-reads the key (after ACS rejected the old one). */
   clients(options?: { refresh?: boolean }): Promise<AcsClients>;
+  /** The fingerprint of the key in use now (see AcsClients.keyFingerprint). */
+  keyFingerprint(): Promise<string>;
+}
+
+export interface AcsClientFactoryOptions {
+  connection: AcsConnection;
+  /** Where a connection string kept in Key Vault is read; required for such a connection. */
+  secrets?: SecretProvider | undefined;
+  /** Required for a connection by endpoint (Entra ID). */
+  credential?: TokenCredential | undefined;
 }
 
 // The SDK's own retries are off: withAcsRetry decides, so that Retry-After is bounded.
@@ -32,11 +42,14 @@ const noSdkRetries = { retryOptions: { maxRetries: 0 } };
  * one; clients are rebuilt only when the value changes. Plain http is allowed only for a loopback
  * endpoint: the local ACS emulator.
  */
-export function createAcsClientFactory(
-  connection: AcsConnection,
-  secrets: SecretProvider,
-  credential?: TokenCredential,
-): AcsClientFactory {
+export function createAcsClientFactory(options: AcsClientFactoryOptions): AcsClientFactory {
+  const { connection, secrets, credential } = options;
+  if (connection.kind === 'entra' && !credential) {
+    throw new Error('A credential is required to reach ACS by endpoint.');
+  }
+  if (connection.kind === 'connectionString' && connection.source === 'keyVault' && !secrets) {
+    throw new Error('A secret provider is required for an ACS connection string kept in Key Vault.');
+  }
   let built: { source: string; clients: AcsClients } | undefined;
 
   const reuseOrBuild = (source: string, build: () => AcsClients): AcsClients => {
@@ -44,19 +57,18 @@ export function createAcsClientFactory(
     return built.clients;
   };
 
-  return {
-    async clients(options = {}) {
-      if (connection.kind === 'entra') {
-        if (!credential) throw new Error('A credential is required to reach ACS by endpoint.');
-        return reuseOrBuild(connection.endpoint, () => entraClients(connection.endpoint, credential));
-      }
-      const connectionString =
-        connection.source === 'environment'
-          ? connection.connectionString
-          : await secrets.get(connection.secretName, { refresh: options.refresh ?? false });
-      return reuseOrBuild(connectionString, () => keyClients(connectionString));
-    },
+  const clients: AcsClientFactory['clients'] = async (request = {}) => {
+    if (connection.kind === 'entra') {
+      return reuseOrBuild(connection.endpoint, () => entraClients(connection.endpoint, credential!));
+    }
+    const connectionString =
+      connection.source === 'environment'
+        ? connection.connectionString
+        : await secrets!.get(connection.secretName, { refresh: request.refresh ?? false });
+    return reuseOrBuild(connectionString, () => keyClients(connectionString));
   };
+
+  return { clients, keyFingerprint: async () => (await clients()).keyFingerprint };
 }
 
 function entraClients(endpoint: string, credential: TokenCredential): AcsClients {
@@ -88,8 +100,7 @@ function parseConnectionString(connectionString: string): { endpoint: string; ac
   if (!endpoint || !accessKey || !URL.canParse(endpoint)) {
     throw dependencyUnavailable(
       'The ACS connection string from Key Vault is not of the form endpoint=...;accesskey=....',
-      30,
-      'AcsConnectionStringInvalid',
+      { retryAfterSeconds: 30, code: 'AcsConnectionStringInvalid' },
     );
   }
   return { endpoint, accessKey };

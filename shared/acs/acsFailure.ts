@@ -1,4 +1,5 @@
 import { isRestError } from '@azure/core-rest-pipeline';
+import { retryAfterSeconds } from '../retry/retryAfter';
 
 /** What went wrong with an ACS call, as the retry loop and the callers need to see it. */
 export interface AcsFailure {
@@ -9,20 +10,12 @@ export interface AcsFailure {
   transient: boolean;
 }
 
-export function acsFailure(error: unknown): AcsFailure | undefined {
+export function acsFailure(error: unknown, now: Date = new Date()): AcsFailure | undefined {
   if (!isRestError(error)) return undefined;
   const status = error.statusCode;
-  const header = error.response?.headers.get('retry-after');
   return {
     status,
-    retryAfterSeconds: header ? retryAfterSeconds(header) : undefined,
+    retryAfterSeconds: retryAfterSeconds(error.response?.headers.get('retry-after'), now),
     transient: status === undefined || status === 429 || (status >= 500 && status !== 501 && status !== 505),
   };
-}
-
-function retryAfterSeconds(header: string): number | undefined {
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }

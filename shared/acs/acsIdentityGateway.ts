@@ -1,9 +1,9 @@
 import type { CommunicationIdentityClient } from '@azure/communication-identity';
 import { forbidden, notFound } from '../errors/serviceError';
-import type { AcsScope } from '../config/appSettingsSchema';
+import type { AcsScope } from '../config/acsScopes';
 import { acsFailure } from './acsFailure';
 import type { AcsClientFactory } from './acsClientFactory';
-import type { AcsRetryOptions } from './acsRetry';
+import type { RetryPolicy } from '../retry/retryPolicy';
 import { callAcs } from './callAcs';
 
 export interface AcsToken {
@@ -23,10 +23,7 @@ export interface AcsIdentityGateway {
   probe(): Promise<void>;
 }
 
-export function createAcsIdentityGateway(
-  factory: AcsClientFactory,
-  retry: AcsRetryOptions,
-): AcsIdentityGateway {
+export function createAcsIdentityGateway(factory: AcsClientFactory, retry: RetryPolicy): AcsIdentityGateway {
   const call = <T>(operation: (client: CommunicationIdentityClient) => Promise<T>): Promise<T> =>
     callAcs(factory, retry, (clients) => operation(clients.identity));
 
@@ -37,7 +34,7 @@ export function createAcsIdentityGateway(
       return await promise;
     } catch (error) {
       if (acsFailure(error)?.status === 404)
-        throw notFound('The ACS identity does not exist.', 'IdentityNotFound');
+        throw notFound('The ACS identity does not exist.', { code: 'IdentityNotFound' });
       throw error;
     }
   };
@@ -73,7 +70,7 @@ export function createAcsIdentityGateway(
       } catch (error) {
         const status = acsFailure(error)?.status;
         if (status !== undefined && status >= 400 && status < 500) {
-          throw forbidden('ACS did not accept the Teams user token.', 'TeamsTokenRejected');
+          throw forbidden('ACS did not accept the Teams user token.', { code: 'TeamsTokenRejected' });
         }
         throw error;
       }

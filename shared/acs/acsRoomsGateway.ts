@@ -1,10 +1,10 @@
 import type { RoomsClient } from '@azure/communication-rooms';
-import type { InviteeRole } from '../calls/call';
 import { conflict } from '../errors/serviceError';
 import { acsFailure } from './acsFailure';
 import type { AcsClientFactory } from './acsClientFactory';
-import type { AcsRetryOptions } from './acsRetry';
+import type { RetryPolicy } from '../retry/retryPolicy';
 import { callAcs } from './callAcs';
+import type { RoomRole } from './roomRole';
 
 export interface RoomWindow {
   validFrom: Date;
@@ -13,7 +13,7 @@ export interface RoomWindow {
 
 export interface RoomParticipant {
   communicationUserId: string;
-  role: InviteeRole;
+  role: RoomRole;
 }
 
 /** The ACS Rooms operations calls need, with retries, key refresh and errors mapped. */
@@ -28,7 +28,7 @@ export interface AcsRoomsGateway {
   deleteRoom(roomId: string): Promise<void>;
 }
 
-export function createAcsRoomsGateway(factory: AcsClientFactory, retry: AcsRetryOptions): AcsRoomsGateway {
+export function createAcsRoomsGateway(factory: AcsClientFactory, retry: RetryPolicy): AcsRoomsGateway {
   const call = <T>(operation: (client: RoomsClient) => Promise<T>): Promise<T> =>
     callAcs(factory, retry, (clients) => operation(clients.rooms));
 
@@ -38,7 +38,7 @@ export function createAcsRoomsGateway(factory: AcsClientFactory, retry: AcsRetry
       return await promise;
     } catch (error) {
       if (acsFailure(error)?.status === 404) {
-        throw conflict('The ACS Room behind this call no longer exists.', 'RoomNotFound');
+        throw conflict('The ACS Room behind this call no longer exists.', { code: 'RoomNotFound' });
       }
       throw error;
     }

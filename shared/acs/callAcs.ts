@@ -1,7 +1,8 @@
 import { dependencyUnavailable } from '../errors/serviceError';
 import { acsFailure } from './acsFailure';
 import type { AcsClientFactory, AcsClients } from './acsClientFactory';
-import { withAcsRetry, type AcsRetryOptions } from './acsRetry';
+import type { RetryPolicy } from '../retry/retryPolicy';
+import { withAcsRetry } from './acsRetry';
 
 /**
  * Runs an ACS operation with bounded retries. A 401 means the key was rotated under us: read the
@@ -10,7 +11,7 @@ import { withAcsRetry, type AcsRetryOptions } from './acsRetry';
  */
 export async function callAcs<T>(
   factory: AcsClientFactory,
-  retry: AcsRetryOptions,
+  retry: RetryPolicy,
   operation: (clients: AcsClients) => Promise<T>,
 ): Promise<T> {
   try {
@@ -22,11 +23,10 @@ export async function callAcs<T>(
       return await withAcsRetry(() => operation(refreshed), retry);
     } catch (retryError) {
       if (acsFailure(retryError)?.status === 401) {
-        throw dependencyUnavailable(
-          'Azure Communication Services rejected the access key.',
-          30,
-          'AcsKeyRejected',
-        );
+        throw dependencyUnavailable('Azure Communication Services rejected the access key.', {
+          retryAfterSeconds: 30,
+          code: 'AcsKeyRejected',
+        });
       }
       throw retryError;
     }

@@ -1,22 +1,30 @@
 import { z } from 'zod';
 import { callKinds, callStatuses, inviteeRoles, type Call } from '../calls/call';
-import { teamsMeetingLinkSchema } from '../calls/teamsMeetingLink';
+import type { CreateCallRequest, InviteeInput, UpdateCallRequest } from '../calls/callRequests';
+import { teamsMeetingLinkSchema } from '../graph/teamsMeetingLink';
 import { expiresInMinutesSchema } from '../tokens/scopePolicy';
 import { subjectIdSchema } from './identitySchemas';
 
 export const maxCallTitleLength = 200;
-/** The schema's own ceiling; CALLS_MAX_INVITEES (at most this) is checked by the call service. */
-export const maxInviteesPerRequest = 1000;
 
-const nilOrMaxUuid = /^(?:0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i;
+const hex = '[0-9a-fA-F]';
+const uuidPattern = `${hex}{8}-${hex}{4}-${hex}{4}-${hex}{4}-${hex}{12}`;
 
 /** A call id (a UUID the service made). */
 export const callIdSchema = z.uuid();
+export const callIdParamsSchema = z.object({ id: callIdSchema });
+export const inviteeParamsSchema = z.object({ id: callIdSchema, subjectId: subjectIdSchema });
 
-/** A group call ID a client made: any real UUID; the nil and max UUIDs would be shared by accident. */
+/**
+ * A group call ID a client made: any UUID but the nil and max UUIDs, which two clients would share by
+ * accident. A pattern rather than a refinement, so the OpenAPI document states the rule too.
+ */
 export const groupCallIdSchema = z
-  .uuid()
-  .refine((value) => !nilOrMaxUuid.test(value), 'must not be the nil or max UUID');
+  .string()
+  .regex(
+    new RegExp(`^(?!0{8}-0{4}-0{4}-0{4}-0{12}$)(?![fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12}$)${uuidPattern}$`),
+    'must be a UUID other than the nil and max UUIDs',
+  );
 
 /** ISO 8601 with an offset (`Z` or `+hh:mm`): a time without one is ambiguous. */
 export const callTimeSchema = z.iso.datetime({ offset: true });
@@ -26,38 +34,42 @@ export const callTitleSchema = z.string().trim().max(maxCallTitleLength);
 export const inviteeSchema = z.union([
   subjectIdSchema,
   z.object({ subjectId: subjectIdSchema, role: z.enum(inviteeRoles).optional() }).strict(),
-]);
+]) satisfies z.ZodType<InviteeInput>;
 
-export const inviteesSchema = z
-  .array(inviteeSchema)
-  .max(maxInviteesPerRequest)
-  .refine((invitees) => {
-    const ids = invitees.map((invitee) => (typeof invitee === 'string' ? invitee : invitee.subjectId));
-    return new Set(ids).size === ids.length;
-  }, 'invitees must not repeat');
+/** Invitees of one request: the cap is the deployment's CALLS_MAX_INVITEES, so the schema is built with it. */
+export function inviteesSchema(maxInvitees: number) {
+  return z
+    .array(inviteeSchema)
+    .max(maxInvitees)
+    .refine((invitees) => {
+      const ids = invitees.map((invitee) => (typeof invitee === 'string' ? invitee : invitee.subjectId));
+      return new Set(ids).size === ids.length;
+    }, 'invitees must not repeat');
+}
 
-export const createCallRequestSchema = z
-  .object({
-    kind: z.enum(callKinds).optional(),
-    title: callTitleSchema.optional(),
-    startsAt: callTimeSchema.optional(),
-    endsAt: callTimeSchema.optional(),
-    groupCallId: groupCallIdSchema.optional(),
-    teamsMeetingLink: teamsMeetingLinkSchema.optional(),
-    invitees: inviteesSchema.optional(),
-  })
-  .strict()
-  .superRefine((request, ctx) => {
-    const kind = request.kind ?? 'group';
-    if (request.groupCallId !== undefined && kind !== 'group') {
-      ctx.addIssue({ code: 'custom', path: ['groupCallId'], message: 'is only for kind "group"' });
-    }
-    if (request.teamsMeetingLink !== undefined && kind !== 'teams') {
-      ctx.addIssue({ code: 'custom', path: ['teamsMeetingLink'], message: 'is only for kind "teams"' });
-    }
-  });
+export function createCallRequestSchema(maxInvitees: number) {
+  return z
+    .object({
+      kind: z.enum(callKinds).optional(),
+      title: callTitleSchema.optional(),
+      startsAt: callTimeSchema.optional(),
+      endsAt: callTimeSchema.optional(),
+      groupCallId: groupCallIdSchema.optional(),
+      teamsMeetingLink: teamsMeetingLinkSchema.optional(),
+      invitees: inviteesSchema(maxInvitees).optional(),
+    })
+    .strict()
+    .superRefine((request, ctx) => {
+      const kind = request.kind ?? 'group';
+      if (request.groupCallId !== undefined && kind !== 'group') {
+        ctx.addIssue({ code: 'custom', path: ['groupCallId'], message: 'is only for kind "group"' });
+      }
+      if (request.teamsMeetingLink !== undefined && kind !== 'teams') {
+        ctx.addIssue({ code: 'custom', path: ['teamsMeetingLink'], message: 'is only for kind "teams"' });
+      }
+    }) satisfies z.ZodType<CreateCallRequest>;
+}
 
-/** `null` clears a time (JSON merge-patch); an absent field is left as it is. */
 export const updateCallRequestSchema = z
   .object({
     title: callTitleSchema.optional(),
@@ -65,9 +77,14 @@ export const updateCallRequestSchema = z
     endsAt: callTimeSchema.nullable().optional(),
   })
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'at least one of title, startsAt and endsAt is required');
+  .refine(
+    (patch) => Object.keys(patch).length > 0,
+    'at least one of title, startsAt and endsAt is required',
+  ) satisfies z.ZodType<UpdateCallRequest>;
 
-export const inviteRequestSchema = z.object({ invitees: inviteesSchema.min(1) }).strict();
+export function inviteRequestSchema(maxInvitees: number) {
+  return z.object({ invitees: inviteesSchema(maxInvitees).min(1) }).strict();
+}
 
 export const joinCallRequestSchema = z
   .object({ expiresInMinutes: expiresInMinutesSchema.optional() })
@@ -107,7 +124,3 @@ export const joinCallResponseSchema = z.object({
   expiresOn: z.string(),
   scopes: z.array(z.string()),
 });
-
-export type CreateCallRequest = z.output<typeof createCallRequestSchema>;
-export type UpdateCallRequest = z.output<typeof updateCallRequestSchema>;
-export type InviteeInput = z.output<typeof inviteeSchema>;

@@ -5,6 +5,13 @@ import { communicationUserIdSchema } from '../identity/communicationUserId';
 export const labelSchema = z.string().trim().min(1).max(100);
 export const subjectIdSchema = z.string().min(1).max(maxSubjectIdLength);
 
+export const communicationUserIdParamsSchema = z.object({ communicationUserId: communicationUserIdSchema });
+export const subjectIdParamsSchema = z.object({ subjectId: subjectIdSchema });
+export const linkParamsSchema = z.object({
+  communicationUserId: communicationUserIdSchema,
+  subjectId: subjectIdSchema,
+});
+
 export const addIdentityRequestSchema = z.object({ label: labelSchema.optional() }).strict();
 
 export const createServiceIdentityRequestSchema = z
@@ -21,6 +28,8 @@ export const subjectIdentitySchema = z.object({
   createdAt: z.string(),
 });
 
+export const subjectIdentitiesSchema = z.object({ identities: z.array(subjectIdentitySchema) });
+
 export const identityRecordSchema = z.object({
   communicationUserId: z.string(),
   label: z.string(),
@@ -28,15 +37,3 @@ export const identityRecordSchema = z.object({
   createdAt: z.string(),
   subjects: z.array(z.string()),
 });
-
-export const auditQuerySchema = z
-  .object({
-    subjectId: subjectIdSchema.optional(),
-    communicationUserId: communicationUserIdSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    continuationToken: z.string().max(2048).optional(),
-  })
-  .strict()
-  .refine((query) => (query.subjectId === undefined) !== (query.communicationUserId === undefined), {
-    message: 'exactly one of subjectId and communicationUserId is required',
-  });

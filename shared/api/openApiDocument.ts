@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { ApiOperation } from './apiOperation';
+import { impliedProblemExamples } from './impliedProblemExamples';
+import type { Operation, ProblemExample } from './operation';
+import { problemStatuses } from './problemStatuses';
+import { routePath } from './routePath';
 
 const problemSchema = {
   type: 'object',
@@ -9,11 +12,12 @@ const problemSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    code: { type: 'string' },
+    code: { type: 'string', description: 'Stable: clients branch on it.' },
     errors: {
       type: 'array',
       items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
     },
+    invocationId: { type: 'string', description: 'On 500: quote it to the operator.' },
   },
 };
 
@@ -29,65 +33,110 @@ const errorDescriptions: Record<number, string> = {
   503: 'A dependency is unavailable; see Retry-After.',
 };
 
-/** An OpenAPI 3.1 document generated from the zod schemas that validate the requests. */
+const securitySchemes = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A token of the app’s OIDC issuer.',
+  },
+  acsCallback: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Signed by ACS Call Automation for this resource; the URL binds it to one call connection.',
+  },
+  incomingCall: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An Entra token Event Grid presents, with the incoming-call role.',
+  },
+} as const;
+
+export interface OpenApiOptions {
+  serverUrl?: string;
+  /** The largest body the deployment accepts: replayed 413 examples send one byte more. */
+  maxRequestBodyBytes: number;
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the operation declarations: paths and methods as the functions
+ * register them, schemas from the zod schemas that validate requests, access, budgets, every problem status
+ * an operation can answer, and for each replayable problem the request that provokes it (`x-request`).
+ */
 export function openApiDocument(
-  operations: ApiOperation[],
-  options: { serverUrl?: string } = {},
+  operations: readonly Operation[],
+  options: OpenApiOptions,
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
-    const path = `/api${operation.path}`;
-    paths[path] ??= {};
-    paths[path][operation.method] = describeOperation(operation);
+    const path = `/api/${routePath(operation.route)}`;
+    const item = (paths[path] ??= {});
+    item[operation.method.toLowerCase()] = describeOperation(operation, options);
+    if (operation.head)
+      item.head = { ...describeOperation(operation, options), operationId: `${operation.name}Head` };
+  }
+  for (const item of Object.values(paths)) {
+    item.options = {
+      summary: 'CORS preflight (and the methods this path allows, in Allow).',
+      responses: { 204: { description: 'Allowed methods; CORS headers when the Origin is allowed.' } },
+    };
   }
   return {
     openapi: '3.1.0',
     info: {
       title: 'ACS trusted service',
-      version: '0.1.0',
+      version: '0.2.0',
       description:
         'Maps app users to Azure Communication Services identities, issues their tokens, and shares calls.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,
-    components: {
-      schemas: { Problem: problemSchema },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    },
+    components: { schemas: { Problem: problemSchema }, securitySchemes },
   };
 }
 
-function describeOperation(operation: ApiOperation): Record<string, unknown> {
-  const errorStatuses = new Set<number>(operation.errors ?? []);
-  if (operation.requestBody || operation.query || operation.path.includes('{')) errorStatuses.add(400);
-  if (operation.requestBody) [413, 415].forEach((status) => errorStatuses.add(status));
-  if (operation.access !== 'anonymous') errorStatuses.add(401);
-  if (operation.access === 'admin') errorStatuses.add(403);
+function describeOperation(operation: Operation, options: OpenApiOptions): Record<string, unknown> {
+  const examples = [...impliedProblemExamples(operation), ...(operation.examples ?? [])];
   const responses: Record<string, unknown> = {
-    [operation.success.status]: {
-      description: operation.success.description,
-      ...(operation.success.schema
-        ? { content: { 'application/json': { schema: jsonSchema(operation.success.schema, 'output') } } }
+    [operation.response.status]: {
+      description: operation.response.description,
+      ...(operation.response.schema
+        ? { content: { 'application/json': { schema: jsonSchema(operation.response.schema, 'output') } } }
         : {}),
     },
   };
-  for (const status of [...errorStatuses].sort()) {
+  for (const status of problemStatuses(operation)) {
+    const ofStatus = examples.filter((example) => example.status === status);
     responses[status] = {
       description: errorDescriptions[status] ?? 'Error.',
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      content: {
+        'application/problem+json': {
+          schema: { $ref: '#/components/schemas/Problem' },
+          ...(ofStatus.length > 0
+            ? {
+                examples: Object.fromEntries(
+                  ofStatus.map((example, index) => exampleEntry(operation, example, index, options)),
+                ),
+              }
+            : {}),
+        },
+      },
     };
   }
   return {
-    operationId: operation.operationId,
+    operationId: operation.name,
     summary: operation.summary,
-    ...(operation.access !== 'anonymous' ? { security: [{ bearer: [] }] } : {}),
-    ...(operation.access === 'admin' ? { 'x-required-role': 'admin' } : {}),
-    parameters: [...pathParameters(operation.path), ...queryParameters(operation.query)],
-    ...(operation.requestBody
+    ...(operation.access === 'anonymous' ? {} : { security: [{ [securitySchemeOf(operation)]: [] }] }),
+    'x-access': operation.access,
+    ...(operation.budget ? { 'x-budget': operation.budget } : {}),
+    parameters: [...parameters(operation.params, 'path'), ...parameters(operation.query, 'query')],
+    ...(operation.body
       ? {
           requestBody: {
-            required: operation.requestBody.required,
-            content: { 'application/json': { schema: jsonSchema(operation.requestBody.schema, 'input') } },
+            required: !operation.bodyOptional,
+            content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } },
           },
         }
       : {}),
@@ -95,23 +144,47 @@ function describeOperation(operation: ApiOperation): Record<string, unknown> {
   };
 }
 
-function pathParameters(path: string) {
-  return [...path.matchAll(/\{(\w+)\}/g)].map((match) => ({
-    name: match[1],
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
+function securitySchemeOf(operation: Operation): keyof typeof securitySchemes {
+  if (operation.access === 'acsCallback') return 'acsCallback';
+  if (operation.access === 'incomingCall') return 'incomingCall';
+  return 'bearer';
 }
 
-function queryParameters(query: z.ZodObject | undefined) {
-  if (!query) return [];
-  return Object.entries(query.shape).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: jsonSchema(schema as z.ZodType, 'input'),
-  }));
+function exampleEntry(
+  operation: Operation,
+  example: ProblemExample,
+  index: number,
+  options: OpenApiOptions,
+): [string, Record<string, unknown>] {
+  const { status, code, summary, caller, ...request } = example;
+  return [
+    `${code}${index}`,
+    {
+      summary,
+      value: { type: 'about:blank', status, code },
+      'x-request': {
+        caller,
+        ...request,
+        params: { ...operation.exampleParams, ...request.params },
+        ...(status === 413 ? { bodyBytes: options.maxRequestBodyBytes + 1 } : {}),
+      },
+    },
+  ];
+}
+
+function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
+  if (!(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, property]) => {
+    const described = jsonSchema(property, 'input');
+    const { description, ...rest } = described;
+    return {
+      name,
+      in: location,
+      required: location === 'path' || !property.safeParse(undefined).success,
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

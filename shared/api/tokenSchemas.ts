@@ -28,3 +28,5 @@ export const issuedTokenSchema = z.object({
   expiresOn: z.string(),
   scopes: z.array(z.string()),
 });
+
+export const teamsTokenSchema = z.object({ token: z.string(), expiresOn: z.string() });

@@ -3,9 +3,16 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { badRequest } from '../errors/serviceError';
 import { asStorageUnavailable } from '../storage/storageFailure';
 import { tableKey } from '../storage/tableKey';
+import { systemClock, type Clock } from '../time/clock';
 import type { AuditAction, AuditEntry, AuditEvent } from './auditEvent';
 
-export type AuditFilter = { subjectId: string } | { communicationUserId: string };
+/** One trail: a subject's or an identity's (exactly one of the two), a page of it. */
+export interface AuditQuery {
+  subjectId?: string | undefined;
+  communicationUserId?: string | undefined;
+  limit: number;
+  continuationToken?: string | undefined;
+}
 
 export interface AuditPage {
   entries: AuditEntry[];
@@ -14,7 +21,7 @@ export interface AuditPage {
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
-  list(filter: AuditFilter, page: { limit: number; continuationToken?: string }): Promise<AuditPage>;
+  list(query: AuditQuery): Promise<AuditPage>;
 }
 
 /*
@@ -24,7 +31,7 @@ export interface AuditLog {
  */
 const maxEpochMs = 9_999_999_999_999;
 
-export function createAuditLog(table: TableClient, clock: () => Date = () => new Date()): AuditLog {
+export function createAuditLog(table: TableClient, clock: Clock = systemClock): AuditLog {
   return {
     async record(event) {
       const at = clock();
@@ -52,11 +59,8 @@ export function createAuditLog(table: TableClient, clock: () => Date = () => new
       }
     },
 
-    async list(filter, page) {
-      const partitionKey =
-        'subjectId' in filter
-          ? `s_${tableKey(filter.subjectId)}`
-          : `i_${tableKey(filter.communicationUserId)}`;
+    async list(page) {
+      const partitionKey = trailPartition(page);
       const pages = table
         .listEntities<Record<string, string>>({
           queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
@@ -78,13 +82,25 @@ export function createAuditLog(table: TableClient, clock: () => Date = () => new
   };
 }
 
+function trailPartition(query: AuditQuery): string {
+  if (query.subjectId !== undefined && query.communicationUserId === undefined) {
+    return `s_${tableKey(query.subjectId)}`;
+  }
+  if (query.communicationUserId !== undefined && query.subjectId === undefined) {
+    return `i_${tableKey(query.communicationUserId)}`;
+  }
+  throw badRequest('Exactly one of subjectId and communicationUserId is required.', {
+    code: 'ValidationFailed',
+  });
+}
+
 function decodeToken(token: string): string {
   const decoded = Buffer.from(token, 'base64url').toString('utf8');
   // The SDK's own tokens are base64 of JSON; anything else is a client's invention.
   try {
     JSON.parse(Buffer.from(decoded, 'base64').toString('utf8'));
   } catch {
-    throw badRequest('The continuation token is not valid.', undefined, 'InvalidContinuationToken');
+    throw badRequest('The continuation token is not valid.', { code: 'InvalidContinuationToken' });
   }
   return decoded;
 }

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { dependencyUnavailable, unauthorized } from '../errors/serviceError';
+import { systemClock, type Clock } from '../time/clock';
 import { maxSubjectIdLength, type Caller } from './caller';
 
 export interface BearerTokenVerifierOptions {
@@ -15,7 +16,8 @@ export interface BearerTokenVerifierOptions {
   discoveryMaxAgeMs?: number;
   /** After a key-set fetch, no refetch (even for an unknown kid) for this long; default 30 s. */
   jwksCooldownMs?: number;
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
+  clock?: Clock | undefined;
 }
 
 export interface BearerTokenVerifier {
@@ -35,6 +37,7 @@ type KeySet = ReturnType<typeof createRemoteJWKSet>;
 export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): BearerTokenVerifier {
   const fetchImpl = options.fetch ?? fetch;
   const discoveryMaxAgeMs = options.discoveryMaxAgeMs ?? 60 * 60 * 1000;
+  const clock = options.clock ?? systemClock;
   let keySet: { value: Promise<KeySet>; loadedAt: number } | undefined;
 
   const discover = async (): Promise<KeySet> => {
@@ -50,7 +53,7 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
   };
 
   const currentKeySet = (): Promise<KeySet> => {
-    const now = Date.now();
+    const now = clock().getTime();
     if (!keySet || now - keySet.loadedAt > discoveryMaxAgeMs) {
       const value = discover();
       const entry = { value, loadedAt: now };
@@ -70,11 +73,10 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
       try {
         keys = await currentKeySet();
       } catch {
-        throw dependencyUnavailable(
-          'The identity provider cannot be reached.',
-          5,
-          'IdentityProviderUnavailable',
-        );
+        throw dependencyUnavailable('The identity provider cannot be reached.', {
+          retryAfterSeconds: 5,
+          code: 'IdentityProviderUnavailable',
+        });
       }
       let payload: JWTPayload;
       try {
@@ -83,15 +85,15 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
           audience: options.audience,
           algorithms: options.algorithms,
           clockTolerance: options.clockSkewSeconds,
+          currentDate: clock(),
           requiredClaims: ['exp', options.subjectClaim],
         }));
       } catch (error) {
         if (error instanceof joseErrors.JWKSTimeout || isNetworkFailure(error)) {
-          throw dependencyUnavailable(
-            'The identity provider cannot be reached.',
-            5,
-            'IdentityProviderUnavailable',
-          );
+          throw dependencyUnavailable('The identity provider cannot be reached.', {
+            retryAfterSeconds: 5,
+            code: 'IdentityProviderUnavailable',
+          });
         }
         throw unauthorized('The bearer token is not valid.');
       }

@@ -1,9 +1,11 @@
 export const callKinds = ['group', 'teams', 'room'] as const;
 export type CallKind = (typeof callKinds)[number];
 
-/** The roles of an ACS Room; they mean something only for rooms, but any call may carry them. */
-export const inviteeRoles = ['Presenter', 'Attendee', 'Consumer'] as const;
-export type InviteeRole = (typeof inviteeRoles)[number];
+import { roomRoles, type RoomRole } from '../acs/roomRole';
+
+/** An invitee's role is an ACS Room role: it means something only for rooms, but any call may carry one. */
+export const inviteeRoles = roomRoles;
+export type InviteeRole = RoomRole;
 
 export const callStatuses = ['scheduled', 'cancelled'] as const;
 export type CallStatus = (typeof callStatuses)[number];

@@ -3,7 +3,7 @@ import { isMember, type StoredCall } from './call';
 
 /** A call the subject is not on is, to them, a call that does not exist. */
 export function visibleCall(call: StoredCall | undefined, subjectId: string): StoredCall {
-  if (!call || !isMember(call, subjectId)) throw notFound('No such call.', 'CallNotFound');
+  if (!call || !isMember(call, subjectId)) throw notFound('No such call.', { code: 'CallNotFound' });
   return call;
 }
 
@@ -11,10 +11,10 @@ export function visibleCall(call: StoredCall | undefined, subjectId: string): St
 export function organizedCall(call: StoredCall | undefined, subjectId: string): StoredCall {
   const visible = visibleCall(call, subjectId);
   if (visible.organizer !== subjectId)
-    throw forbidden('Only the organizer may change this call.', 'NotCallOrganizer');
+    throw forbidden('Only the organizer may change this call.', { code: 'NotCallOrganizer' });
   return visible;
 }
 
 export function assertScheduled(call: StoredCall): void {
-  if (call.status === 'cancelled') throw conflict('The call is cancelled.', 'CallCancelled');
+  if (call.status === 'cancelled') throw conflict('The call is cancelled.', { code: 'CallCancelled' });
 }

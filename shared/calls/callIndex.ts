@@ -126,6 +126,6 @@ export function decodeContinuation(token: string): string {
   try {
     return continuationSchema.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8'))).after;
   } catch {
-    throw badRequest('The continuation token is not valid.', undefined, 'InvalidContinuationToken');
+    throw badRequest('The continuation token is not valid.', { code: 'InvalidContinuationToken' });
   }
 }

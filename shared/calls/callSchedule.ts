@@ -60,7 +60,8 @@ export function assertValidSchedule(
   if ((changed.startsAt || changed.endsAt) && endsAt !== undefined && endsAt <= now.getTime()) {
     problems.push({ path: '/endsAt', message: 'must be in the future' });
   }
-  if (problems.length > 0) throw badRequest("The call's times are not valid.", problems, 'ValidationFailed');
+  if (problems.length > 0)
+    throw badRequest("The call's times are not valid.", { code: 'ValidationFailed', errors: problems });
 }
 
 /**

@@ -1,8 +1,9 @@
+import { systemClock, type Clock } from '../time/clock';
 import { randomUUID } from 'node:crypto';
 import type { AcsRoomsGateway, RoomParticipant } from '../acs/acsRoomsGateway';
-import type { CreateCallRequest, InviteeInput, UpdateCallRequest } from '../api/callSchemas';
+import type { CreateCallRequest, InviteeInput, UpdateCallRequest } from './callRequests';
 import type { Caller } from '../auth/caller';
-import type { AcsScope } from '../config/appSettingsSchema';
+import type { AcsScope } from '../config/acsScopes';
 import { badRequest, conflict } from '../errors/serviceError';
 import type { OnlineMeetings } from '../graph/graphOnlineMeetings';
 import type { IdentityService } from '../identity/identityService';
@@ -31,9 +32,7 @@ import { claimGroupCall } from './groupCallClaim';
 import { assertCallWithinCap, assertRequestWithinCap, mergeInvitees, toInvitees } from './inviteeList';
 import type { SubjectIdentities } from './subjectIdentities';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
-
-/** Call records read at once for one page of "my calls". */
-const recordReadConcurrency = 8;
+import { storageFanOut } from '../concurrency/storageFanOut';
 
 export interface CallPage {
   calls: Call[];
@@ -48,7 +47,7 @@ export interface CallService {
   /** The caller becomes the organizer. */
   create(caller: Caller, request: CreateCallRequest): Promise<Call>;
   /** Scheduled calls the caller organizes or is invited to, by startsAt (unscheduled ones last). */
-  list(caller: Caller, page: { limit: number; continuationToken?: string }): Promise<CallPage>;
+  list(caller: Caller, page: { limit: number; continuationToken?: string | undefined }): Promise<CallPage>;
   get(caller: Caller, callId: string): Promise<Call>;
   update(caller: Caller, callId: string, patch: UpdateCallRequest): Promise<Call>;
   invite(caller: Caller, callId: string, invitees: readonly InviteeInput[]): Promise<Call>;
@@ -56,7 +55,7 @@ export interface CallService {
   uninvite(caller: Caller, callId: string, subjectId: string): Promise<void>;
   /** Idempotent: cancelling a cancelled call finishes what an earlier try left undone. */
   cancel(caller: Caller, callId: string): Promise<void>;
-  join(caller: Caller, callId: string, expiresInMinutes?: number): Promise<JoinedCall>;
+  join(caller: Caller, callId: string, expiresInMinutes?: number | undefined): Promise<JoinedCall>;
   /** The subject leaves every call: invitations dropped, calls they organize cancelled. */
   eraseSubject(subjectId: string): Promise<void>;
 }
@@ -71,7 +70,7 @@ export interface CallServiceOptions {
   subjectIdentities: SubjectIdentities;
   tokens: Pick<TokenService, 'issueForJoin'>;
   limits: CallLimits;
-  clock?: () => Date;
+  clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -79,7 +78,7 @@ const hourMs = 60 * 60 * 1000;
 
 export function createCallService(options: CallServiceOptions): CallService {
   const { store, index, rooms, subjectIdentities, limits } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const writer = createCallWriter({
     store,
     index,
@@ -91,12 +90,10 @@ export function createCallService(options: CallServiceOptions): CallService {
 
   /** Members of a room are on its roster with their identity, when they have one already. */
   const rosterOf = async (invitees: readonly Invitee[]): Promise<RoomParticipant[]> => {
-    const found = await Promise.all(
-      invitees.map(async (invitee) => {
-        const communicationUserId = await subjectIdentities.joiningIdentity(invitee.subjectId);
-        return communicationUserId ? { communicationUserId, role: invitee.role ?? 'Attendee' } : undefined;
-      }),
-    );
+    const found = await mapWithConcurrency(invitees, storageFanOut, async (invitee) => {
+      const communicationUserId = await subjectIdentities.joiningIdentity(invitee.subjectId);
+      return communicationUserId ? { communicationUserId, role: invitee.role ?? 'Attendee' } : undefined;
+    });
     return found.filter((participant): participant is RoomParticipant => participant !== undefined);
   };
 
@@ -112,7 +109,9 @@ export function createCallService(options: CallServiceOptions): CallService {
     // Only a group call can meet its own id: a request for the same group call ID wrote it a moment ago.
     const outcome = await claimGroupCall(store, call);
     if (outcome.kind === 'existing') return outcome.call;
-    throw conflict('This group call ID is registered for another call already.', 'GroupCallIdTaken');
+    throw conflict('This group call ID is registered for another call already.', {
+      code: 'GroupCallIdTaken',
+    });
   };
 
   const createGroupCall = async (call: StoredCall): Promise<StoredCall> => {
@@ -211,7 +210,7 @@ export function createCallService(options: CallServiceOptions): CallService {
       const records = new Map<string, CallVersion | undefined>();
       await mapWithConcurrency(
         [...new Set(page.rows.map((row) => row.callId))],
-        recordReadConcurrency,
+        storageFanOut,
         async (callId) => {
           records.set(callId, await store.read(callId));
         },
@@ -226,7 +225,7 @@ export function createCallService(options: CallServiceOptions): CallService {
         else if (isStaleRow(row, record, nowMs)) stale.push(row);
       }
       // Rows a failed or superseded write left behind go as they are met; never at the list's expense.
-      await Promise.all(stale.map((row) => index.remove(row))).catch(() => undefined);
+      await mapWithConcurrency(stale, storageFanOut, (row) => index.remove(row)).catch(() => undefined);
       return { calls, ...(page.after ? { continuationToken: encodeContinuation(page.after) } : {}) };
     },
 
@@ -286,11 +285,9 @@ export function createCallService(options: CallServiceOptions): CallService {
         organizedCall(current, caller.subjectId);
         assertScheduled(current);
         if (subjectId === current.organizer) {
-          throw badRequest(
-            'The organizer is not an invitee; cancel the call instead.',
-            undefined,
-            'OrganizerNotInvitee',
-          );
+          throw badRequest('The organizer is not an invitee; cancel the call instead.', {
+            code: 'OrganizerNotInvitee',
+          });
         }
         return dropInvitee(current, subjectId);
       });
@@ -312,7 +309,11 @@ export function createCallService(options: CallServiceOptions): CallService {
         ]);
         await assertStillOnCall(callId, caller.subjectId, call.roomId, communicationUserId);
       }
-      const token = await options.tokens.issueForJoin(caller, communicationUserId, scopes, expiresInMinutes);
+      const token = await options.tokens.issueForJoin(caller, {
+        communicationUserId,
+        scopes,
+        expiresInMinutes,
+      });
       return { call: publicCall(call), ...token };
     },
 
@@ -326,7 +327,7 @@ export function createCallService(options: CallServiceOptions): CallService {
           // Invitations go from cancelled calls too: erasing a subject is not a change of plans.
           else if (call) await removeInvitee(callId, subjectId, (current) => dropInvitee(current, subjectId));
         }
-        await Promise.all(page.rows.map((row) => writer.sweep(row.callId, [row])));
+        await mapWithConcurrency(page.rows, storageFanOut, (row) => writer.sweep(row.callId, [row]));
         after = page.after;
       } while (after);
     },
@@ -346,7 +347,7 @@ export function createCallService(options: CallServiceOptions): CallService {
     if (latest && latest.status === 'scheduled' && isMember(latest, subjectId)) return;
     await rooms.removeParticipants(roomId, [communicationUserId]);
     visibleCall(latest, subjectId);
-    throw conflict('The call is cancelled.', 'CallCancelled');
+    throw conflict('The call is cancelled.', { code: 'CallCancelled' });
   }
 }
 
@@ -361,8 +362,7 @@ function normalizedSchedule(
 }
 
 const teamsLinkRequired = () =>
-  badRequest(
-    'A Teams call needs a teamsMeetingLink: this service is not set up to create Teams meetings.',
-    [{ path: '/teamsMeetingLink', message: 'is required' }],
-    'TeamsMeetingLinkRequired',
-  );
+  badRequest('A Teams call needs a teamsMeetingLink: this service is not set up to create Teams meetings.', {
+    code: 'TeamsMeetingLinkRequired',
+    errors: [{ path: '/teamsMeetingLink', message: 'is required' }],
+  });

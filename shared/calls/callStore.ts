@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { badRequest } from '../errors/serviceError';
-import type { Versioned } from '../identity/identityStore';
+import type { Versioned } from '../storage/versioned';
 import {
   asStorageUnavailable,
   isConflict,
@@ -117,11 +117,10 @@ export function inviteeChunks(invitees: readonly Invitee[]): string[] {
   for (let start = 0; start < json.length; start += chunkLength)
     chunks.push(json.slice(start, start + chunkLength));
   if (chunks.length > maxChunks) {
-    throw badRequest(
-      'The invitees are too large to store with the call.',
-      [{ path: '/invitees', message: 'the subject ids are too long, all told' }],
-      'InviteesTooLarge',
-    );
+    throw badRequest('The invitees are too large to store with the call.', {
+      code: 'InviteesTooLarge',
+      errors: [{ path: '/invitees', message: 'the subject ids are too long, all told' }],
+    });
   }
   return chunks;
 }

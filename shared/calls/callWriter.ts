@@ -4,6 +4,11 @@ import type { StoredCall } from './call';
 import type { CallIndex } from './callIndex';
 import { isStaleRow, wantedRows } from './callIndexRows';
 import type { CallStore } from './callStore';
+import { backoffDelay } from '../retry/backoff';
+import type { Clock } from '../time/clock';
+import { realSleep, type Sleep } from '../time/sleep';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
+import { storageFanOut } from '../concurrency/storageFanOut';
 
 export interface IndexEntry {
   subjectId: string;
@@ -35,12 +40,10 @@ export interface CallWriter {
 export interface CallWriterOptions {
   store: CallStore;
   index: CallIndex;
-  clock: () => Date;
+  clock: Clock;
   maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /*
  * The write protocol. The call record (Calls table) is the truth: who is on the call, when, and whether it
@@ -62,7 +65,7 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
 export function createCallWriter(options: CallWriterOptions): CallWriter {
   const { store, index, clock } = options;
   const maxAttempts = options.maxAttempts ?? 40;
-  const sleep = options.sleep ?? sleepFor;
+  const sleep = options.sleep ?? realSleep;
 
   /** `basedOn`: the ETag of the record `current` was read with ("" for a new call). */
   const putMissing = async (
@@ -72,7 +75,9 @@ export function createCallWriter(options: CallWriterOptions): CallWriter {
   ): Promise<IndexEntry[]> => {
     const had = current ? wantedRows(current) : new Map<string, string>();
     const missing = [...wantedRows(next)].filter(([subjectId, rowKey]) => had.get(subjectId) !== rowKey);
-    await Promise.all(missing.map(([subjectId, rowKey]) => index.put(subjectId, rowKey, next.id, basedOn)));
+    await mapWithConcurrency(missing, storageFanOut, ([subjectId, rowKey]) =>
+      index.put(subjectId, rowKey, next.id, basedOn),
+    );
     return missing.map(([subjectId, rowKey]) => ({ subjectId, rowKey }));
   };
 
@@ -80,12 +85,10 @@ export function createCallWriter(options: CallWriterOptions): CallWriter {
     if (entries.length === 0) return;
     const record = await store.read(callId);
     const nowMs = clock().getTime();
-    await Promise.all(
-      entries.map(async ({ subjectId, rowKey }) => {
-        const row = await index.read(subjectId, rowKey);
-        if (row && row.callId === callId && isStaleRow(row, record, nowMs)) await index.remove(row);
-      }),
-    );
+    await mapWithConcurrency(entries, storageFanOut, async ({ subjectId, rowKey }) => {
+      const row = await index.read(subjectId, rowKey);
+      if (row && row.callId === callId && isStaleRow(row, record, nowMs)) await index.remove(row);
+    });
   };
 
   return {
@@ -98,13 +101,13 @@ export function createCallWriter(options: CallWriterOptions): CallWriter {
       const written: IndexEntry[] = [];
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         const current = await store.read(callId);
-        if (!current) throw notFound('No such call.', 'CallNotFound');
+        if (!current) throw notFound('No such call.', { code: 'CallNotFound' });
         const next = change(current.value);
         if (next === undefined || isDeepStrictEqual(next, current.value)) return current.value;
         await beforeWrite?.(next, current.value);
         written.push(...(await putMissing(next, current.value, current.etag)));
         if ((await store.replace(next, current.etag)) === undefined) {
-          await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
+          await sleep(backoffDelay(attempt, { baseMs: 10, maxMs: 200 }));
           continue;
         }
         const wanted = wantedRows(next);
@@ -116,11 +119,10 @@ export function createCallWriter(options: CallWriterOptions): CallWriter {
         await sweep(callId, leftovers).catch(() => undefined);
         return next;
       }
-      throw dependencyUnavailable(
-        'The call is being changed by many requests at once; try again.',
-        1,
-        'CallBusy',
-      );
+      throw dependencyUnavailable('The call is being changed by many requests at once; try again.', {
+        retryAfterSeconds: 1,
+        code: 'CallBusy',
+      });
     },
 
     sweep,

@@ -17,7 +17,7 @@ export function callFingerprint(call: StoredCall): string {
 }
 
 const taken = () =>
-  conflict('This group call ID is registered for another call already.', 'GroupCallIdTaken');
+  conflict('This group call ID is registered for another call already.', { code: 'GroupCallIdTaken' });
 
 /**
  * Registers a group call ID for a new call. The claim row is inserted, so of two organizers racing for
@@ -52,9 +52,8 @@ export async function claimGroupCall(store: CallStore, call: StoredCall): Promis
       return { kind: 'create', callId: held.value.callId };
     }
   }
-  throw dependencyUnavailable(
-    'The group call ID is being registered by another request; try again.',
-    1,
-    'CallBusy',
-  );
+  throw dependencyUnavailable('The group call ID is being registered by another request; try again.', {
+    retryAfterSeconds: 1,
+    code: 'CallBusy',
+  });
 }

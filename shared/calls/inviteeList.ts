@@ -1,4 +1,4 @@
-import type { InviteeInput } from '../api/callSchemas';
+import type { InviteeInput } from './callRequests';
 import { badRequest, conflict } from '../errors/serviceError';
 import type { CallKind, Invitee } from './call';
 
@@ -38,17 +38,16 @@ export function mergeInvitees(
 /** A request naming more invitees than a call may have is bad input, whatever the call holds. */
 export function assertRequestWithinCap(invitees: readonly Invitee[], maxInvitees: number): void {
   if (invitees.length > maxInvitees) {
-    throw badRequest(
-      `A call may have at most ${maxInvitees} invitees.`,
-      [{ path: '/invitees', message: `must have at most ${maxInvitees} entries` }],
-      'TooManyInvitees',
-    );
+    throw badRequest(`A call may have at most ${maxInvitees} invitees.`, {
+      code: 'TooManyInvitees',
+      errors: [{ path: '/invitees', message: `must have at most ${maxInvitees} entries` }],
+    });
   }
 }
 
 /** Adding to a call that would then hold too many invitees conflicts with what it holds. */
 export function assertCallWithinCap(invitees: readonly Invitee[], maxInvitees: number): void {
   if (invitees.length > maxInvitees) {
-    throw conflict(`A call may have at most ${maxInvitees} invitees.`, 'InviteeLimitReached');
+    throw conflict(`A call may have at most ${maxInvitees} invitees.`, { code: 'InviteeLimitReached' });
   }
 }

@@ -3,11 +3,12 @@ import type { AuditLog } from '../audit/auditLog';
 import type { BearerTokenVerifier } from '../auth/bearerTokenVerifier';
 import type { CallService } from '../calls/callService';
 import type { AppConfig } from '../config/appConfig';
+import type { SubjectErasure } from '../erasure/subjectErasure';
 import type { HealthReport } from '../health/healthCheck';
 import type { IdentityService } from '../identity/identityService';
-import type { IdentityStore } from '../identity/identityStore';
 import type { SecretProvider } from '../secrets/secretProvider';
-import type { TableClients } from '../storage/tableClients';
+import type { Clock } from '../time/clock';
+import type { Sleep } from '../time/sleep';
 import type { TokenService } from '../tokens/tokenService';
 
 /** Everything the functions call into, built once per instance from the configuration. */
@@ -15,11 +16,10 @@ export interface AppServices {
   config: AppConfig;
   verifier: BearerTokenVerifier;
   identities: IdentityService;
-  identityStore: IdentityStore;
   tokens: TokenService;
   calls: CallService;
+  erasure: SubjectErasure;
   audit: AuditLog;
-  tables: TableClients;
   /** Resolves once the tables exist; a failure is retried on the next call. */
   ready(): Promise<void>;
   health(): Promise<HealthReport>;
@@ -28,7 +28,9 @@ export interface AppServices {
 /** What differs between Azure, the local host and tests; each has a production default. */
 export interface AppDependencies {
   credential?: TokenCredential;
+  /** Where Key Vault secrets come from; by default the real SecretClient when KEY_VAULT_URL is set. */
   secrets?: SecretProvider;
   fetch?: typeof fetch;
-  clock?: () => Date;
+  clock?: Clock;
+  sleep?: Sleep;
 }

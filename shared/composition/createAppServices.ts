@@ -1,19 +1,27 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { createAcsClientFactory } from '../acs/acsClientFactory';
 import { createAcsIdentityGateway } from '../acs/acsIdentityGateway';
+import { createAcsRoomsGateway } from '../acs/acsRoomsGateway';
 import { createAuditLog } from '../audit/auditLog';
-import { composeCallService } from '../calls/composeCallService';
 import { createBearerTokenVerifier } from '../auth/bearerTokenVerifier';
+import { createCallIndex } from '../calls/callIndex';
+import { createCallService } from '../calls/callService';
+import { createCallStore } from '../calls/callStore';
+import { subjectIdentitiesFrom } from '../calls/subjectIdentities';
 import type { AppConfig } from '../config/appConfig';
+import { createSubjectErasure } from '../erasure/subjectErasure';
+import { createGraphOnlineMeetings } from '../graph/graphOnlineMeetings';
 import { checkHealth } from '../health/healthCheck';
 import { createIdentityService } from '../identity/identityService';
 import { createIdentityStore } from '../identity/identityStore';
-import { environmentSecretProvider } from '../secrets/environmentSecretProvider';
+import type { RetryPolicy } from '../retry/retryPolicy';
 import { createKeyVaultSecretClient } from '../secrets/keyVaultSecretClient';
 import { keyVaultSecretProvider } from '../secrets/keyVaultSecretProvider';
 import type { SecretProvider } from '../secrets/secretProvider';
 import { asStorageUnavailable, isNotFound } from '../storage/storageFailure';
 import { createTableClients, ensureTables } from '../storage/tableClients';
+import { systemClock } from '../time/clock';
+import { realSleep } from '../time/sleep';
 import { createTableTokenCache } from '../tokens/tableTokenCache';
 import { tokenCacheKeyLoader } from '../tokens/tokenCacheKeyLoader';
 import { createTokenRateLimiter } from '../tokens/tokenRateLimiter';
@@ -21,9 +29,10 @@ import { createTokenService } from '../tokens/tokenService';
 import type { AppDependencies, AppServices } from './appServices';
 import { createDefaultAzureCredential } from './defaultAzureCredential';
 
-/** The composition root: wires the real clients for the given configuration. */
+/** The composition root, the only one: wires the real clients for the given configuration. */
 export function createAppServices(config: AppConfig, dependencies: AppDependencies = {}): AppServices {
-  const clock = dependencies.clock ?? (() => new Date());
+  const clock = dependencies.clock ?? systemClock;
+  const sleep = dependencies.sleep ?? realSleep;
   // Created only when something needs Entra ID, so local runs never wait on an IMDS probe.
   let credential: TokenCredential | undefined = dependencies.credential;
   const lazyCredential = (): TokenCredential => (credential ??= createDefaultAzureCredential());
@@ -32,35 +41,38 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     config.acs.connection.kind === 'entra' ||
     config.keyVault !== undefined;
 
-  const secrets: SecretProvider =
+  const secrets: SecretProvider | undefined =
     dependencies.secrets ??
     (config.keyVault
       ? keyVaultSecretProvider({
           client: createKeyVaultSecretClient(config.keyVault.url, lazyCredential()),
           ttlMs: config.keyVault.secretTtlSeconds * 1000,
+          clock,
         })
-      : environmentSecretProvider({}));
+      : undefined);
 
   const tables = createTableClients({
     connection: config.tables.connection,
     namePrefix: config.tables.namePrefix,
     ...(needsCredential ? { credential: lazyCredential() } : {}),
   });
-  const acsClients = createAcsClientFactory(
-    config.acs.connection,
-    secrets,
-    config.acs.connection.kind === 'entra' ? lazyCredential() : undefined,
-  );
-  const acs = createAcsIdentityGateway(acsClients, {
+  const retry: RetryPolicy = {
     maxRetries: config.acs.maxRetries,
-    maxRetryDelayMs: config.acs.maxRetryDelayMs,
+    maxDelayMs: config.acs.maxRetryDelayMs,
+    sleep,
+  };
+  const acsClients = createAcsClientFactory({
+    connection: config.acs.connection,
+    secrets,
+    credential: config.acs.connection.kind === 'entra' ? lazyCredential() : undefined,
   });
+  const acs = createAcsIdentityGateway(acsClients, retry);
   // Wired even without a cache key: revocations are then still recorded, so that turning the cache
   // on again later cannot serve a token revoked while it was off.
   const tokenCache = createTableTokenCache({
     table: tables.TokenCache,
-    key: tokenCacheKeyLoader(config.tokens.cacheKey, secrets),
-    acsKeyFingerprint: async () => (await acsClients.clients()).keyFingerprint,
+    key: tokenCacheKeyLoader(config.tokens.cacheKey, secrets, { clock }),
+    acsKeys: acsClients,
     minLifetimeMinutes: config.tokens.cacheMinLifetimeMinutes,
     clock,
   });
@@ -71,8 +83,9 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     acs,
     audit,
     capPerSubject: config.identities.capPerSubject,
-    tokenCache,
+    forgetTokens: (communicationUserId) => tokenCache.invalidate(communicationUserId),
     clock,
+    sleep,
   });
   const tokens = createTokenService({
     acs,
@@ -84,6 +97,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
       table: tables.RateLimits,
       perMinute: config.tokens.rateLimitPerMinute,
       clock,
+      sleep,
     }),
     defaultScopes: config.tokens.defaultScopes,
     userAllowedScopes: config.tokens.userAllowedScopes,
@@ -91,21 +105,29 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     ...(config.acs.teamsAppId ? { teamsAppId: config.acs.teamsAppId } : {}),
     clock,
   });
-  const calls = composeCallService({
-    config,
-    tables,
-    acsClients,
+  const onlineMeetings = config.graph
+    ? createGraphOnlineMeetings({
+        ...config.graph,
+        retry,
+        clock,
+        // Asked for only when a meeting is created, so that nothing waits on it otherwise.
+        credential: { getToken: (scopes, options) => lazyCredential().getToken(scopes, options) },
+        fetch: dependencies.fetch,
+      })
+    : undefined;
+  const calls = createCallService({
+    store: createCallStore(tables.Calls),
+    index: createCallIndex(tables.CallIndex),
+    rooms: createAcsRoomsGateway(acsClients, retry),
+    ...(onlineMeetings ? { onlineMeetings } : {}),
     identities,
-    identityStore,
+    subjectIdentities: subjectIdentitiesFrom(identityStore),
     tokens,
-    graphCredential: lazyCredential,
-    ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
+    limits: config.calls,
     clock,
+    sleep,
   });
-  const verifier = createBearerTokenVerifier({
-    ...config.auth,
-    ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
-  });
+  const verifier = createBearerTokenVerifier({ ...config.auth, fetch: dependencies.fetch, clock });
 
   let tablesReady: Promise<void> | undefined;
   const ready = () => {
@@ -125,11 +147,10 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     config,
     verifier,
     identities,
-    identityStore,
     tokens,
     calls,
+    erasure: createSubjectErasure({ calls, identities }),
     audit,
-    tables,
     ready,
     health: () =>
       checkHealth({
@@ -144,7 +165,8 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
         secrets: async () => {
           if (
             config.acs.connection.kind === 'connectionString' &&
-            config.acs.connection.source === 'keyVault'
+            config.acs.connection.source === 'keyVault' &&
+            secrets
           ) {
             await secrets.get(config.acs.connection.secretName);
             return 'up';

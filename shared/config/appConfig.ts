@@ -1,4 +1,4 @@
-import type { AcsScope } from './appSettingsSchema';
+import type { AcsScope } from './acsScopes';
 
 export type AcsConnection =
   | { kind: 'connectionString'; source: 'environment'; connectionString: string }
@@ -42,5 +42,5 @@ export interface AppConfig {
   calls: { maxInvitees: number; maxDurationHours: number; maxDaysAhead: number };
   /** Present when the service may create Teams meetings itself. */
   graph?: { baseUrl: string; organizerUserId: string };
-  http: { maxRequestBodyBytes: number };
+  http: { maxRequestBodyBytes: number; corsAllowedOrigins: string[] };
 }

@@ -1,18 +1,6 @@
 import { z } from 'zod';
-import { parseTokenCacheKey } from '../tokens/tokenCacheKey';
-
-const isTokenCacheKey = (value: string): boolean => {
-  try {
-    parseTokenCacheKey(value);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** The five scopes ACS issues tokens for. */
-export const acsScopes = ['chat', 'chat.join', 'chat.join.limited', 'voip', 'voip.join'] as const;
-export type AcsScope = (typeof acsScopes)[number];
+import { isAes256Key } from '../crypto/aes256Key';
+import { acsScopes, type AcsScope } from './acsScopes';
 
 const scopeList = z.string().transform((value, ctx) => {
   const scopes = value
@@ -36,6 +24,26 @@ const integer = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** `*`, or a comma-separated list of web origins: scheme, host and port only, as browsers send them. */
+const originList = z.string().transform((value, ctx) => {
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${origin}' is not an origin (scheme://host[:port], nothing more)`,
+      });
+      return z.NEVER;
+    }
+  }
+  return [...new Set(origins.map((origin) => origin.replace(/\/$/, '')))];
+});
 
 /**
  * Every app setting the service reads, as Azure Functions app settings (environment variables).
@@ -127,7 +135,7 @@ export const appSettingsSchema = z.object({
   ),
   TOKEN_CACHE_KEY: z
     .string()
-    .refine(isTokenCacheKey, 'must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`)')
+    .refine(isAes256Key, 'must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`)')
     .optional()
     .describe(
       'Token-cache key (base64 of 32 bytes), when it does not come from Key Vault; without a key the cache is off.',
@@ -167,6 +175,11 @@ export const appSettingsSchema = z.object({
   MAX_REQUEST_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 65_536).describe(
     'Largest request body a function accepts.',
   ),
+  CORS_ALLOWED_ORIGINS: originList
+    .default([])
+    .describe(
+      'Origins (scheme://host[:port], comma-separated) whose browser pages may call the API, or `*` for any; empty: no cross-origin access. The app answers CORS itself (Flex Consumption has no platform CORS).',
+    ),
 });
 
 export type AppSettings = z.output<typeof appSettingsSchema>;

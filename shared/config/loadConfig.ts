@@ -72,7 +72,10 @@ function toAppConfig(settings: AppSettings): AppConfig {
     ...(settings.GRAPH_ORGANIZER_USER_ID
       ? { graph: { baseUrl: settings.GRAPH_BASE_URL, organizerUserId: settings.GRAPH_ORGANIZER_USER_ID } }
       : {}),
-    http: { maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES },
+    http: {
+      maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES,
+      corsAllowedOrigins: settings.CORS_ALLOWED_ORIGINS,
+    },
   };
 }
 

@@ -19,8 +19,8 @@ export class ServiceError extends Error {
     code: string;
     title: string;
     detail: string;
-    retryAfterSeconds?: number;
-    errors?: FieldProblem[];
+    retryAfterSeconds?: number | undefined;
+    errors?: FieldProblem[] | undefined;
   }) {
     super(init.detail);
     this.name = 'ServiceError';
@@ -36,20 +36,36 @@ export class ServiceError extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldProblem[], code = 'BadRequest') =>
-  new ServiceError({ status: 400, code, title: 'Bad request', detail, ...(errors ? { errors } : {}) });
+/** The stable code clients branch on; each factory has a generic default. */
+export interface ProblemOptions {
+  code?: string;
+}
+
+export interface RetryableProblemOptions extends ProblemOptions {
+  /** Sent as Retry-After. */
+  retryAfterSeconds: number;
+}
+
+export const badRequest = (detail: string, options: ProblemOptions & { errors?: FieldProblem[] } = {}) =>
+  new ServiceError({
+    status: 400,
+    code: options.code ?? 'BadRequest',
+    title: 'Bad request',
+    detail,
+    errors: options.errors,
+  });
 
 export const unauthorized = (detail: string) =>
   new ServiceError({ status: 401, code: 'Unauthorized', title: 'Unauthorized', detail });
 
-export const forbidden = (detail: string, code = 'Forbidden') =>
-  new ServiceError({ status: 403, code, title: 'Forbidden', detail });
+export const forbidden = (detail: string, options: ProblemOptions = {}) =>
+  new ServiceError({ status: 403, code: options.code ?? 'Forbidden', title: 'Forbidden', detail });
 
-export const notFound = (detail: string, code = 'NotFound') =>
-  new ServiceError({ status: 404, code, title: 'Not found', detail });
+export const notFound = (detail: string, options: ProblemOptions = {}) =>
+  new ServiceError({ status: 404, code: options.code ?? 'NotFound', title: 'Not found', detail });
 
-export const conflict = (detail: string, code = 'Conflict') =>
-  new ServiceError({ status: 409, code, title: 'Conflict', detail });
+export const conflict = (detail: string, options: ProblemOptions = {}) =>
+  new ServiceError({ status: 409, code: options.code ?? 'Conflict', title: 'Conflict', detail });
 
 export const payloadTooLarge = (detail: string) =>
   new ServiceError({ status: 413, code: 'PayloadTooLarge', title: 'Payload too large', detail });
@@ -57,11 +73,20 @@ export const payloadTooLarge = (detail: string) =>
 export const unsupportedMediaType = (detail: string) =>
   new ServiceError({ status: 415, code: 'UnsupportedMediaType', title: 'Unsupported media type', detail });
 
-export const tooManyRequests = (detail: string, retryAfterSeconds: number, code = 'TooManyRequests') =>
-  new ServiceError({ status: 429, code, title: 'Too many requests', detail, retryAfterSeconds });
+export const tooManyRequests = (detail: string, options: RetryableProblemOptions) =>
+  new ServiceError({
+    status: 429,
+    code: options.code ?? 'TooManyRequests',
+    title: 'Too many requests',
+    detail,
+    retryAfterSeconds: options.retryAfterSeconds,
+  });
 
-export const dependencyUnavailable = (
-  detail: string,
-  retryAfterSeconds: number,
-  code = 'DependencyUnavailable',
-) => new ServiceError({ status: 503, code, title: 'Service unavailable', detail, retryAfterSeconds });
+export const dependencyUnavailable = (detail: string, options: RetryableProblemOptions) =>
+  new ServiceError({
+    status: 503,
+    code: options.code ?? 'DependencyUnavailable',
+    title: 'Service unavailable',
+    detail,
+    retryAfterSeconds: options.retryAfterSeconds,
+  });

@@ -1,7 +1,12 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { z } from 'zod';
-import { teamsMeetingLinkSchema } from '../calls/teamsMeetingLink';
+import { teamsMeetingLinkSchema } from './teamsMeetingLink';
 import { dependencyUnavailable } from '../errors/serviceError';
+import { RetriesExhausted } from '../retry/retriesExhausted';
+import { retryAfterSeconds } from '../retry/retryAfter';
+import type { RetryPolicy } from '../retry/retryPolicy';
+import { withRetries } from '../retry/withRetries';
+import type { Clock } from '../time/clock';
 
 export interface NewOnlineMeeting {
   subject: string;
@@ -25,25 +30,28 @@ export interface GraphOnlineMeetingsOptions {
   /** The Entra user who organizes the meetings (the app needs an application access policy for them). */
   organizerUserId: string;
   credential: TokenCredential;
-  fetch?: typeof fetch;
-  maxRetries: number;
-  maxRetryDelayMs: number;
+  retry: RetryPolicy;
+  clock: Clock;
+  fetch?: typeof fetch | undefined;
   timeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 const onlineMeetingResponseSchema = z.object({ id: z.string().min(1), joinWebUrl: teamsMeetingLinkSchema });
 
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Graph answered 429 or 5xx, or could not be reached: worth another try. */
+class TransientGraphFailure extends Error {
+  constructor(readonly retryAfterSeconds: number | undefined) {
+    super('Microsoft Graph is unavailable.');
+  }
+}
 
 /**
  * `POST /users/{organizer}/onlineMeetings` with an app-only token for `<graph origin>/.default`.
- * 429 and 5xx are retried within the same bounds as ACS calls; anything else Graph says, or a token that
+ * 429 and 5xx are retried within the same policy as ACS calls; anything else Graph says, or a token that
  * cannot be had, is a dependency the client cannot fix: 503.
  */
 export function createGraphOnlineMeetings(options: GraphOnlineMeetingsOptions): OnlineMeetings {
   const fetchFn = options.fetch ?? fetch;
-  const sleep = options.sleep ?? sleepFor;
   const base = options.baseUrl.replace(/\/+$/, '');
   const scope = `${new URL(base).origin}/.default`;
   const url = `${base}/users/${encodeURIComponent(options.organizerUserId)}/onlineMeetings`;
@@ -55,14 +63,17 @@ export function createGraphOnlineMeetings(options: GraphOnlineMeetingsOptions): 
     } catch {
       // The credential's message may name endpoints or tenants: the client learns only the outcome.
     }
-    throw dependencyUnavailable('No token for Microsoft Graph could be obtained.', 30, 'GraphUnavailable');
+    throw dependencyUnavailable('No token for Microsoft Graph could be obtained.', {
+      retryAfterSeconds: 30,
+      code: 'GraphUnavailable',
+    });
   };
 
-  /** undefined when Graph could not be reached at all (or did not answer in time). */
-  const send = async (meeting: NewOnlineMeeting): Promise<Response | undefined> => {
+  const attempt = async (meeting: NewOnlineMeeting): Promise<OnlineMeeting> => {
     const authorization = `Bearer ${await bearer()}`;
+    let response: Response;
     try {
-      return await fetchFn(url, {
+      response = await fetchFn(url, {
         method: 'POST',
         headers: { authorization, 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -73,29 +84,38 @@ export function createGraphOnlineMeetings(options: GraphOnlineMeetingsOptions): 
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
     } catch {
-      return undefined;
+      throw new TransientGraphFailure(undefined);
     }
+    if (response.status === 200 || response.status === 201) return parseMeeting(response);
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status === 429 || response.status >= 500) {
+      throw new TransientGraphFailure(
+        retryAfterSeconds(response.headers.get('retry-after'), options.clock()),
+      );
+    }
+    throw dependencyUnavailable('Microsoft Graph did not create the Teams meeting.', {
+      retryAfterSeconds: 30,
+      code: response.status === 401 || response.status === 403 ? 'GraphAccessDenied' : 'GraphUnavailable',
+    });
   };
 
   return {
     async create(meeting) {
-      for (let attempt = 0; ; attempt++) {
-        const response = await send(meeting);
-        if (response && (response.status === 200 || response.status === 201)) return parseMeeting(response);
-        const transient = !response || response.status === 429 || response.status >= 500;
-        const retryAfter = Number(response?.headers.get('retry-after') ?? Number.NaN);
-        const waitMs = Number.isFinite(retryAfter)
-          ? retryAfter * 1000
-          : Math.min(options.maxRetryDelayMs, 100 * 2 ** attempt);
-        await response?.body?.cancel().catch(() => undefined);
-        if (!transient || attempt >= options.maxRetries || waitMs > options.maxRetryDelayMs) {
-          throw dependencyUnavailable(
-            'Microsoft Graph did not create the Teams meeting.',
-            Math.max(1, Math.ceil(waitMs / 1000)),
-            response?.status === 401 || response?.status === 403 ? 'GraphAccessDenied' : 'GraphUnavailable',
-          );
-        }
-        await sleep(waitMs);
+      try {
+        return await withRetries(
+          () => attempt(meeting),
+          (error) =>
+            error instanceof TransientGraphFailure
+              ? { retryAfterSeconds: error.retryAfterSeconds }
+              : undefined,
+          options.retry,
+        );
+      } catch (error) {
+        if (!(error instanceof RetriesExhausted)) throw error;
+        throw dependencyUnavailable('Microsoft Graph did not create the Teams meeting.', {
+          retryAfterSeconds: error.retryAfterSeconds,
+          code: 'GraphUnavailable',
+        });
       }
     },
   };
@@ -104,7 +124,10 @@ export function createGraphOnlineMeetings(options: GraphOnlineMeetingsOptions): 
 async function parseMeeting(response: Response): Promise<OnlineMeeting> {
   const parsed = onlineMeetingResponseSchema.safeParse(await response.json().catch(() => undefined));
   if (!parsed.success) {
-    throw dependencyUnavailable('Microsoft Graph answered with no usable join link.', 30, 'GraphUnavailable');
+    throw dependencyUnavailable('Microsoft Graph answered with no usable join link.', {
+      retryAfterSeconds: 30,
+      code: 'GraphUnavailable',
+    });
   }
   return { meetingId: parsed.data.id, joinWebUrl: parsed.data.joinWebUrl };
 }

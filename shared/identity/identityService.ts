@@ -3,22 +3,28 @@ import type { AcsIdentityGateway } from '../acs/acsIdentityGateway';
 import type { AuditLog } from '../audit/auditLog';
 import { conflict, dependencyUnavailable, forbidden, notFound } from '../errors/serviceError';
 import type { IdentityRecord, SubjectIdentity } from './identityRecords';
-import type { DefaultEntity, IdentityStore, Versioned } from './identityStore';
-import type { TokenCache } from '../tokens/tokenCache';
+import type { Versioned } from '../storage/versioned';
+import type { DefaultEntity, IdentityStore } from './identityStore';
+import { backoffDelay } from '../retry/backoff';
+import { systemClock, type Clock } from '../time/clock';
+import { realSleep, type Sleep } from '../time/sleep';
 
 export interface IdentityServiceOptions {
   store: IdentityStore;
   acs: AcsIdentityGateway;
   audit: AuditLog;
   capPerSubject: number;
-  /** Tokens cached for a deleted identity must never be served. */
-  tokenCache?: Pick<TokenCache, 'invalidate'>;
-  clock?: () => Date;
+  /**
+   * Called before an identity is deleted in ACS: nothing cached for it may be served again. Throws when it
+   * cannot make sure of that, which stops the deletion (a retry finishes it).
+   */
+  forgetTokens?: (communicationUserId: string) => Promise<void>;
+  clock?: Clock;
   /** How long a pending creation claim is honoured before another instance may take it over. */
   creationLeaseMs?: number;
   /** How long a request waits for another instance's creation to finish before answering 503. */
   creationWaitMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
 
 export interface IdentityService {
@@ -34,19 +40,24 @@ export interface IdentityService {
   eraseSubject(subjectId: string): Promise<void>;
   createServiceIdentity(actor: string, subjects: string[], label: string): Promise<IdentityRecord>;
   getIdentity(communicationUserId: string): Promise<IdentityRecord>;
-  link(actor: string, communicationUserId: string, subjectId: string): Promise<void>;
-  unlink(actor: string, communicationUserId: string, subjectId: string): Promise<void>;
+  link(request: LinkRequest): Promise<void>;
+  unlink(request: LinkRequest): Promise<void>;
   deleteIdentity(actor: string, communicationUserId: string): Promise<void>;
 }
 
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** An admin linking or unlinking a subject and an identity. */
+export interface LinkRequest {
+  actor: string;
+  communicationUserId: string;
+  subjectId: string;
+}
 
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const { store, acs, audit } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const leaseMs = options.creationLeaseMs ?? 30_000;
   const waitMs = options.creationWaitMs ?? 15_000;
-  const sleep = options.sleep ?? sleepFor;
+  const sleep = options.sleep ?? realSleep;
 
   /*
    * Get-or-create, safe across instances and crashes. The subject's "default" row is both the pointer
@@ -64,7 +75,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
    * its claim taken over when it reaches step 2 deletes the identity it created and adopts the other.
    */
   const defaultIdentity = async (subjectId: string): Promise<string> => {
-    const deadline = Date.now() + waitMs;
+    const deadline = clock().getTime() + waitMs;
     for (let attempt = 0; ; attempt++) {
       const current = await store.readDefault(subjectId);
       if (!current) {
@@ -80,14 +91,13 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         if (taken) return completeClaim(taken);
         continue;
       }
-      if (Date.now() > deadline) {
-        throw dependencyUnavailable(
-          'The identity is still being created; try again.',
-          1,
-          'IdentityCreationPending',
-        );
+      if (clock().getTime() > deadline) {
+        throw dependencyUnavailable('The identity is still being created; try again.', {
+          retryAfterSeconds: 1,
+          code: 'IdentityCreationPending',
+        });
       }
-      await sleep(Math.min(250, 20 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random()));
+      await sleep(backoffDelay(attempt, { baseMs: 20, maxMs: 250 }));
     }
   };
 
@@ -138,7 +148,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
   const assertLinked = async (subjectId: string, communicationUserId: string) => {
     if (!(await store.readLink(subjectId, communicationUserId))) {
-      throw forbidden('The identity is not linked to the caller.', 'IdentityNotLinked');
+      throw forbidden('The identity is not linked to the caller.', { code: 'IdentityNotLinked' });
     }
   };
 
@@ -168,7 +178,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
   };
 
   const deleteInAcs = async (communicationUserId: string) => {
-    await options.tokenCache?.invalidate(communicationUserId);
+    await options.forgetTokens?.(communicationUserId);
     await acs.deleteIdentity(communicationUserId);
   };
 
@@ -180,7 +190,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
   const getIdentity = async (communicationUserId: string): Promise<IdentityRecord> => {
     const meta = await store.readMeta(communicationUserId);
-    if (!meta) throw notFound('No such identity.', 'IdentityNotFound');
+    if (!meta) throw notFound('No such identity.', { code: 'IdentityNotFound' });
     return { ...meta, subjects: await store.subjectsOf(communicationUserId) };
   };
 
@@ -206,10 +216,9 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       await defaultIdentity(subjectId);
       const { links } = await store.readSubject(subjectId);
       if (links.length >= options.capPerSubject) {
-        throw conflict(
-          `A subject may hold at most ${options.capPerSubject} identities.`,
-          'IdentityCapReached',
-        );
+        throw conflict(`A subject may hold at most ${options.capPerSubject} identities.`, {
+          code: 'IdentityCapReached',
+        });
       }
       const communicationUserId = await acs.createIdentity();
       const createdAt = clock().toISOString();
@@ -221,7 +230,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
     async removeIdentity(subjectId, communicationUserId) {
       if (!(await store.readLink(subjectId, communicationUserId))) {
-        throw notFound('The caller has no such identity.', 'IdentityNotFound');
+        throw notFound('The caller has no such identity.', { code: 'IdentityNotFound' });
       }
       await unlinkEverywhere(subjectId, subjectId, communicationUserId);
       await deleteIfOrphaned(subjectId, communicationUserId);
@@ -257,9 +266,9 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
     getIdentity,
 
-    async link(actor, communicationUserId, subjectId) {
+    async link({ actor, communicationUserId, subjectId }) {
       const meta = await store.readMeta(communicationUserId);
-      if (!meta) throw notFound('No such identity.', 'IdentityNotFound');
+      if (!meta) throw notFound('No such identity.', { code: 'IdentityNotFound' });
       await store.link({
         subjectId,
         communicationUserId,
@@ -269,11 +278,11 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       await audit.record({ action: 'identity.linked', actor, subjectId, communicationUserId });
     },
 
-    async unlink(actor, communicationUserId, subjectId) {
+    async unlink({ actor, communicationUserId, subjectId }) {
       if (!(await store.readMeta(communicationUserId)))
-        throw notFound('No such identity.', 'IdentityNotFound');
+        throw notFound('No such identity.', { code: 'IdentityNotFound' });
       if (!(await store.readLink(subjectId, communicationUserId))) {
-        throw notFound('The subject is not linked to this identity.', 'LinkNotFound');
+        throw notFound('The subject is not linked to this identity.', { code: 'LinkNotFound' });
       }
       await unlinkEverywhere(actor, subjectId, communicationUserId);
     },
@@ -281,7 +290,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     async deleteIdentity(actor, communicationUserId) {
       const subjects = await store.subjectsOf(communicationUserId);
       const meta = await store.readMeta(communicationUserId);
-      if (!meta && subjects.length === 0) throw notFound('No such identity.', 'IdentityNotFound');
+      if (!meta && subjects.length === 0) throw notFound('No such identity.', { code: 'IdentityNotFound' });
       // Links first, so nobody is handed a token for an identity about to disappear; every step is
       // idempotent, so a retry after a failure part-way finishes the job.
       for (const subjectId of subjects) await unlinkEverywhere(actor, subjectId, communicationUserId);

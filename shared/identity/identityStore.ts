@@ -1,5 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { TableClients } from '../storage/tableClients';
+import type { Versioned } from '../storage/versioned';
 import { tableKey } from '../storage/tableKey';
 import { deleteTableRow, readTableRow, upsertTableRow } from '../storage/tableRow';
 import {
@@ -43,11 +44,6 @@ export interface DefaultEntity {
   claimedAt: number;
   communicationUserId?: string;
   createdAt?: string;
-}
-
-export interface Versioned<T> {
-  value: T;
-  etag: string;
 }
 
 const defaultRowKey = 'default';

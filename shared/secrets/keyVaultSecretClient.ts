@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
-import { isLoopbackHttpUrl } from './isLoopbackHttpUrl';
+import { isLoopbackHttpUrl } from '../net/isLoopbackHttpUrl';
 
 /*
  * The SDK's default retries wait up to ~7 s on a vault that is down, inside a client's request. Two

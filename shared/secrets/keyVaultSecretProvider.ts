@@ -1,6 +1,7 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { dependencyUnavailable } from '../errors/serviceError';
 import type { SecretProvider } from './secretProvider';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface KeyVaultSecretProviderOptions {
   client: Pick<SecretClient, 'getSecret'>;
@@ -10,7 +11,7 @@ export interface KeyVaultSecretProviderOptions {
    * (default: 5 s, or the TTL when shorter).
    */
   staleRetryMs?: number;
-  clock?: () => number;
+  clock?: Clock;
 }
 
 interface SecretState {
@@ -32,7 +33,7 @@ const unavailableRetryAfterSeconds = 5;
  *   nothing read before, or on `refresh` (that value was just rejected), the caller gets a 503.
  */
 export function keyVaultSecretProvider(options: KeyVaultSecretProviderOptions): SecretProvider {
-  const clock = options.clock ?? Date.now;
+  const now = () => (options.clock ?? systemClock)().getTime();
   const staleRetryMs = options.staleRetryMs ?? Math.min(options.ttlMs, 5_000);
   const states = new Map<string, SecretState>();
 
@@ -51,18 +52,16 @@ export function keyVaultSecretProvider(options: KeyVaultSecretProviderOptions): 
       value = (await options.client.getSecret(name)).value;
     } catch {
       // The SDK's error may quote the request; only the secret's name goes further.
-      throw dependencyUnavailable(
-        `Key Vault secret '${name}' cannot be read.`,
-        unavailableRetryAfterSeconds,
-        'SecretsUnavailable',
-      );
+      throw dependencyUnavailable(`Key Vault secret '${name}' cannot be read.`, {
+        retryAfterSeconds: unavailableRetryAfterSeconds,
+        code: 'SecretsUnavailable',
+      });
     }
     if (!value) {
-      throw dependencyUnavailable(
-        `Key Vault secret '${name}' is empty.`,
-        unavailableRetryAfterSeconds,
-        'SecretsUnavailable',
-      );
+      throw dependencyUnavailable(`Key Vault secret '${name}' is empty.`, {
+        retryAfterSeconds: unavailableRetryAfterSeconds,
+        code: 'SecretsUnavailable',
+      });
     }
     return value;
   };
@@ -71,7 +70,7 @@ export function keyVaultSecretProvider(options: KeyVaultSecretProviderOptions): 
     state.reading ??= read(name)
       .then((value) => {
         state.value = value;
-        state.freshUntil = clock() + options.ttlMs;
+        state.freshUntil = now() + options.ttlMs;
         return value;
       })
       .finally(() => {
@@ -84,12 +83,12 @@ export function keyVaultSecretProvider(options: KeyVaultSecretProviderOptions): 
     async get(name, { refresh = false } = {}) {
       const state = stateOf(name);
       const cached = state.value;
-      if (cached !== undefined && state.freshUntil > clock() && !refresh && !state.reading) return cached;
+      if (cached !== undefined && state.freshUntil > now() && !refresh && !state.reading) return cached;
       try {
         return await sharedRead(name, state);
       } catch (error) {
         if (refresh || state.value === undefined) throw error;
-        state.freshUntil = clock() + staleRetryMs;
+        state.freshUntil = now() + staleRetryMs;
         return state.value;
       }
     },

@@ -19,7 +19,10 @@ export function asStorageUnavailable(error: unknown): unknown {
   const status = storageStatus(error);
   const unreachable = isRestError(error) && status === undefined;
   if (unreachable || status === 429 || status === 408 || (status !== undefined && status >= 500)) {
-    return dependencyUnavailable('Table Storage is unavailable.', 5, 'StorageUnavailable');
+    return dependencyUnavailable('Table Storage is unavailable.', {
+      retryAfterSeconds: 5,
+      code: 'StorageUnavailable',
+    });
   }
   return error;
 }

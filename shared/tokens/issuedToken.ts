@@ -1,4 +1,4 @@
-import type { AcsScope } from '../config/appSettingsSchema';
+import type { AcsScope } from '../config/acsScopes';
 
 /** What a client gets back: everything needed to use ACS as that identity. */
 export interface IssuedToken {

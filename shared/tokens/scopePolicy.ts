@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { acsScopes, type AcsScope } from '../config/appSettingsSchema';
+import { acsScopes, type AcsScope } from '../config/acsScopes';
 import { forbidden } from '../errors/serviceError';
 
 /** A request's scopes: non-empty, each one of the five ACS scopes, no repeats. */
@@ -17,6 +17,8 @@ export const defaultExpiresInMinutes = 1440;
 export function assertScopesAllowed(requested: AcsScope[], allowed: AcsScope[]): void {
   const refused = requested.filter((scope) => !allowed.includes(scope));
   if (refused.length > 0) {
-    throw forbidden(`The scopes ${refused.join(', ')} may not be issued to this caller.`, 'ScopeNotAllowed');
+    throw forbidden(`The scopes ${refused.join(', ')} may not be issued to this caller.`, {
+      code: 'ScopeNotAllowed',
+    });
   }
 }

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
+import type { AcsClientFactory } from '../acs/acsClientFactory';
 import type { AcsToken } from '../acs/acsIdentityGateway';
-import type { AcsScope } from '../config/appSettingsSchema';
+import { systemClock, type Clock } from '../time/clock';
+import type { AcsScope } from '../config/acsScopes';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
+import { storageFanOut } from '../concurrency/storageFanOut';
 import { openEnvelope, sealEnvelope } from '../crypto/aesGcmEnvelope';
 import { asStorageUnavailable } from '../storage/storageFailure';
 import { tableKey } from '../storage/tableKey';
 import type { TokenCache, TokenCacheLookup } from './tokenCache';
-import type { TokenCacheKey } from './tokenCacheKey';
+import type { Aes256Key } from '../crypto/aes256Key';
 import type { TokenCacheKeyLoader } from './tokenCacheKeyLoader';
 
 export interface TableTokenCacheOptions {
@@ -15,12 +19,12 @@ export interface TableTokenCacheOptions {
   table: TableClient;
   /** Absent: nothing is cached or served, but revocations are still recorded (see invalidate). */
   key?: TokenCacheKeyLoader;
-  /** Names the ACS access key in use now (AcsClients.keyFingerprint). */
-  acsKeyFingerprint: () => Promise<string>;
+  /** Names the ACS access key in use now. */
+  acsKeys: Pick<AcsClientFactory, 'keyFingerprint'>;
   minLifetimeMinutes: number;
   /** How long one read or write may take before it counts as a miss (default 1 s). */
   timeoutMs?: number;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 /*
@@ -42,7 +46,7 @@ export interface TableTokenCacheOptions {
  */
 export function createTableTokenCache(options: TableTokenCacheOptions): TokenCache {
   const { table } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const minLifetimeMs = options.minLifetimeMinutes * 60_000;
   // Storage that stalls must not stall the request: an ACS call is cheaper than the SDK's retries.
   const timeoutMs = options.timeoutMs ?? 1_000;
@@ -62,7 +66,7 @@ export function createTableTokenCache(options: TableTokenCacheOptions): TokenCac
       // under this key or a newer one, so labelling it with this one can only make it a miss later.
       const [key, acsKey, rows] = await Promise.all([
         loadKey(),
-        options.acsKeyFingerprint(),
+        options.acsKeys.keyFingerprint(),
         readRows(table, partitionKey, rowKey, AbortSignal.timeout(timeoutMs)),
       ]);
       const context: EntryContext = { partitionKey, rowKey, acsKey, generation: rows.generation };
@@ -178,7 +182,7 @@ function associatedData(context: EntryContext): string {
   ].join('\n');
 }
 
-function sealEntry(key: TokenCacheKey, context: EntryContext, token: AcsToken) {
+function sealEntry(key: Aes256Key, context: EntryContext, token: AcsToken) {
   const plaintext = JSON.stringify({ token: token.token, expiresOn: token.expiresOn.getTime() });
   return {
     partitionKey: context.partitionKey,
@@ -192,7 +196,7 @@ function sealEntry(key: TokenCacheKey, context: EntryContext, token: AcsToken) {
 }
 
 /** The token, or undefined for an entry of another key, ACS key or generation, or one that does not open. */
-function openEntry(entry: Entry, key: TokenCacheKey, context: EntryContext): AcsToken | undefined {
+function openEntry(entry: Entry, key: Aes256Key, context: EntryContext): AcsToken | undefined {
   if (entry.keyId !== key.id || entry.acsKey !== context.acsKey || entry.generation !== context.generation) {
     return undefined;
   }
@@ -208,9 +212,7 @@ async function deleteEntries(table: TableClient, partitionKey: string): Promise<
   const rows = table.listEntities({
     queryOptions: { filter: odata`PartitionKey eq ${partitionKey} and RowKey ne ${generationRowKey}` },
   });
-  const deletions: Promise<unknown>[] = [];
-  for await (const row of rows) {
-    if (row.rowKey) deletions.push(table.deleteEntity(partitionKey, row.rowKey));
-  }
-  await Promise.all(deletions);
+  const rowKeys: string[] = [];
+  for await (const row of rows) if (row.rowKey) rowKeys.push(row.rowKey);
+  await mapWithConcurrency(rowKeys, storageFanOut, (rowKey) => table.deleteEntity(partitionKey, rowKey));
 }

@@ -1,5 +1,5 @@
 import type { AcsToken } from '../acs/acsIdentityGateway';
-import type { AcsScope } from '../config/appSettingsSchema';
+import type { AcsScope } from '../config/acsScopes';
 
 /**
  * What one lookup found. On a miss, `store` caches the token issued next under what the lookup saw

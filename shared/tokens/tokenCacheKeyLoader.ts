@@ -1,15 +1,16 @@
 import type { TokenCacheKeySource } from '../config/appConfig';
 import { ConfigError } from '../config/configError';
 import type { SecretProvider } from '../secrets/secretProvider';
-import { parseTokenCacheKey, type TokenCacheKey } from './tokenCacheKey';
+import { parseAes256Key, type Aes256Key } from '../crypto/aes256Key';
+import { systemClock, type Clock } from '../time/clock';
 
 /** The current token-cache key; throws when it cannot be had (the cache then misses). */
-export type TokenCacheKeyLoader = () => Promise<TokenCacheKey>;
+export type TokenCacheKeyLoader = () => Promise<Aes256Key>;
 
 export interface TokenCacheKeyLoaderOptions {
   /** After a failure, how long the vault is left alone before the key is asked for again. */
   retryAfterFailureMs?: number;
-  clock?: () => number;
+  clock?: Clock;
 }
 
 /**
@@ -19,7 +20,7 @@ export interface TokenCacheKeyLoaderOptions {
  */
 export function tokenCacheKeyLoader(
   source: TokenCacheKeySource,
-  secrets: SecretProvider,
+  secrets: SecretProvider | undefined,
   options: TokenCacheKeyLoaderOptions = {},
 ): TokenCacheKeyLoader | undefined {
   if (source.kind === 'none') return undefined;
@@ -27,12 +28,13 @@ export function tokenCacheKeyLoader(
     const key = environmentKey(source.key);
     return async () => key;
   }
+  if (!secrets) throw new Error('A secret provider is required for a token-cache key kept in Key Vault.');
   return vaultKeyLoader(source.secretName, secrets, options);
 }
 
-function environmentKey(value: string): TokenCacheKey {
+function environmentKey(value: string): Aes256Key {
   try {
-    return parseTokenCacheKey(value);
+    return parseAes256Key(value);
   } catch (error) {
     throw new ConfigError([{ setting: 'TOKEN_CACHE_KEY', message: (error as Error).message }]);
   }
@@ -43,20 +45,20 @@ function vaultKeyLoader(
   secrets: SecretProvider,
   options: TokenCacheKeyLoaderOptions,
 ): TokenCacheKeyLoader {
-  const clock = options.clock ?? Date.now;
+  const now = () => (options.clock ?? systemClock)().getTime();
   const retryAfterFailureMs = options.retryAfterFailureMs ?? 30_000;
-  let parsed: { value: string; key: TokenCacheKey } | undefined;
+  let parsed: { value: string; key: Aes256Key } | undefined;
   // A missing or malformed secret would otherwise cost a vault read on every token request.
   let failedUntil = 0;
 
   return async () => {
-    if (clock() < failedUntil) throw new Error('The token-cache key was unavailable a moment ago.');
+    if (now() < failedUntil) throw new Error('The token-cache key was unavailable a moment ago.');
     try {
       const value = await secrets.get(secretName);
-      if (parsed?.value !== value) parsed = { value, key: parseTokenCacheKey(value) };
+      if (parsed?.value !== value) parsed = { value, key: parseAes256Key(value) };
       return parsed.key;
     } catch (error) {
-      failedUntil = clock() + retryAfterFailureMs;
+      failedUntil = now() + retryAfterFailureMs;
       throw error;
     }
   };

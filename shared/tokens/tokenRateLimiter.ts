@@ -7,6 +7,9 @@ import {
   isPreconditionFailed,
 } from '../storage/storageFailure';
 import { tableKey } from '../storage/tableKey';
+import { backoffDelay } from '../retry/backoff';
+import { systemClock, type Clock } from '../time/clock';
+import { realSleep, type Sleep } from '../time/sleep';
 
 export interface TokenRateLimiter {
   /** Counts one issuance for the subject, or throws 429 with Retry-After when its window is full. */
@@ -16,7 +19,8 @@ export interface TokenRateLimiter {
 export interface TokenRateLimiterOptions {
   table: TableClient;
   perMinute: number;
-  clock?: () => Date;
+  clock?: Clock;
+  sleep?: Sleep;
   /** Conditional writes to try before giving up on a hotly contended counter. */
   maxAttempts?: number;
 }
@@ -28,7 +32,8 @@ const windowMs = 60_000;
  * across every instance: two instances can never both spend the last unit of a window.
  */
 export function createTokenRateLimiter(options: TokenRateLimiterOptions): TokenRateLimiter {
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? realSleep;
   const maxAttempts = options.maxAttempts ?? 100;
 
   return {
@@ -47,8 +52,10 @@ export function createTokenRateLimiter(options: TokenRateLimiterOptions): TokenR
           if (sameWindow && row.count >= options.perMinute) {
             throw tooManyRequests(
               `At most ${options.perMinute} tokens a minute may be issued to one subject.`,
-              Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)),
-              'TokenRateLimited',
+              {
+                retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)),
+                code: 'TokenRateLimited',
+              },
             );
           }
           await options.table.updateEntity(
@@ -60,12 +67,13 @@ export function createTokenRateLimiter(options: TokenRateLimiterOptions): TokenR
         } catch (error) {
           if (!isConflict(error) && !isPreconditionFailed(error)) throw asStorageUnavailable(error);
           // Lost the race for the counter: back off a little, with jitter, and read it again.
-          await new Promise((resolve) =>
-            setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))),
-          );
+          await sleep(backoffDelay(attempt, { baseMs: 2, maxMs: 50 }));
         }
       }
-      throw dependencyUnavailable('The token rate limiter is too busy; try again.', 1, 'RateLimiterBusy');
+      throw dependencyUnavailable('The token rate limiter is too busy; try again.', {
+        retryAfterSeconds: 1,
+        code: 'RateLimiterBusy',
+      });
     },
   };
 }

@@ -1,7 +1,8 @@
+import { systemClock, type Clock } from '../time/clock';
 import type { AcsIdentityGateway, AcsToken } from '../acs/acsIdentityGateway';
 import type { AuditLog } from '../audit/auditLog';
 import type { Caller } from '../auth/caller';
-import type { AcsScope } from '../config/appSettingsSchema';
+import type { AcsScope } from '../config/acsScopes';
 import { notFound } from '../errors/serviceError';
 import type { IdentityService } from '../identity/identityService';
 import type { IdentityStore } from '../identity/identityStore';
@@ -21,13 +22,20 @@ export interface TokenServiceOptions {
   userAllowedScopes: AcsScope[];
   adminAllowedScopes: AcsScope[];
   teamsAppId?: string;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export interface TokenRequest {
-  scopes?: AcsScope[];
-  expiresInMinutes?: number;
-  communicationUserId?: string;
+  scopes?: AcsScope[] | undefined;
+  expiresInMinutes?: number | undefined;
+  communicationUserId?: string | undefined;
+}
+
+/** A token for one named identity, with the scopes decided by the caller of the service. */
+export interface IdentityTokenRequest {
+  communicationUserId: string;
+  scopes: AcsScope[];
+  expiresInMinutes?: number | undefined;
 }
 
 export interface TokenService {
@@ -37,29 +45,19 @@ export interface TokenService {
    * A token the service decides the scopes of (joining a call): rate limited and audited like any
    * other, but not bound by the user allow-list.
    */
-  issueForJoin(
-    caller: Caller,
-    communicationUserId: string,
-    scopes: AcsScope[],
-    expiresInMinutes?: number,
-  ): Promise<IssuedToken>;
-  revokeForCaller(caller: Caller, communicationUserId?: string): Promise<void>;
+  issueForJoin(caller: Caller, request: IdentityTokenRequest): Promise<IssuedToken>;
+  revokeForCaller(caller: Caller, communicationUserId?: string | undefined): Promise<void>;
   exchangeTeamsToken(
     caller: Caller,
     teamsUserAadToken: string,
   ): Promise<{ token: string; expiresOn: string }>;
-  issueForIdentity(
-    admin: Caller,
-    communicationUserId: string,
-    scopes: AcsScope[],
-    expiresInMinutes?: number,
-  ): Promise<IssuedToken>;
+  issueForIdentity(admin: Caller, request: IdentityTokenRequest): Promise<IssuedToken>;
   revokeForIdentity(admin: Caller, communicationUserId: string): Promise<void>;
 }
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const { acs, identities, store, audit, rateLimiter, cache } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
 
   /**
    * Issues a token. The rate-limit unit is taken while the identity is resolved and the cache is
@@ -98,7 +96,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   };
 
   const assertIdentityExists = async (communicationUserId: string) => {
-    if (!(await store.readMeta(communicationUserId))) throw notFound('No such identity.', 'IdentityNotFound');
+    if (!(await store.readMeta(communicationUserId)))
+      throw notFound('No such identity.', { code: 'IdentityNotFound' });
   };
 
   return {
@@ -115,7 +114,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return issue(caller.subjectId, identity, scopes, request.expiresInMinutes ?? defaultExpiresInMinutes);
     },
 
-    async issueForJoin(caller, communicationUserId, scopes, expiresInMinutes) {
+    async issueForJoin(caller, { communicationUserId, scopes, expiresInMinutes }) {
       return issue(
         caller.subjectId,
         async () => communicationUserId,
@@ -137,17 +136,15 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async exchangeTeamsToken(caller, teamsUserAadToken) {
       if (!options.teamsAppId) {
-        throw notFound(
-          'The Teams user token exchange is not configured (TEAMS_APP_ID).',
-          'TeamsExchangeNotConfigured',
-        );
+        throw notFound('The Teams user token exchange is not configured (TEAMS_APP_ID).', {
+          code: 'TeamsExchangeNotConfigured',
+        });
       }
       const objectId = caller.objectId;
       if (!objectId) {
-        throw notFound(
-          'The caller has no Entra object id (oid claim) to exchange a Teams token for.',
-          'NoObjectId',
-        );
+        throw notFound('The caller has no Entra object id (oid claim) to exchange a Teams token for.', {
+          code: 'NoObjectId',
+        });
       }
       await rateLimiter.take(caller.subjectId);
       const token = await acs.exchangeTeamsToken(teamsUserAadToken, options.teamsAppId, objectId);
@@ -161,7 +158,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return { token: token.token, expiresOn };
     },
 
-    async issueForIdentity(admin, communicationUserId, scopes, expiresInMinutes) {
+    async issueForIdentity(admin, { communicationUserId, scopes, expiresInMinutes }) {
       assertScopesAllowed(scopes, options.adminAllowedScopes);
       const identity = async () => {
         await assertIdentityExists(communicationUserId);

@@ -15,7 +15,7 @@ import { isStaleRow, orphanGraceMs } from '../../shared/calls/callIndexRows';
 import { assertValidSchedule, roomWindow } from '../../shared/calls/callSchedule';
 import { inviteeChunks } from '../../shared/calls/callStore';
 import { mergeInvitees } from '../../shared/calls/inviteeList';
-import { isTeamsMeetingLink } from '../../shared/calls/teamsMeetingLink';
+import { isTeamsMeetingLink } from '../../shared/graph/teamsMeetingLink';
 
 const now = new Date('2030-01-01T12:00:00Z');
 const limits = { maxDurationHours: 168, maxDaysAhead: 365 };
@@ -46,28 +46,30 @@ describe('Teams join links', () => {
 describe('request schemas', () => {
   it('ties groupCallId to group calls and teamsMeetingLink to Teams calls', () => {
     expect(
-      createCallRequestSchema.safeParse({ kind: 'room', groupCallId: crypto.randomUUID() }).success,
+      createCallRequestSchema(100).safeParse({ kind: 'room', groupCallId: crypto.randomUUID() }).success,
     ).toBe(false);
     expect(
-      createCallRequestSchema.safeParse({ teamsMeetingLink: 'https://teams.live.com/meet/1' }).success,
+      createCallRequestSchema(100).safeParse({ teamsMeetingLink: 'https://teams.live.com/meet/1' }).success,
     ).toBe(false);
     expect(
-      createCallRequestSchema.safeParse({ groupCallId: '00000000-0000-0000-0000-000000000000' }).success,
+      createCallRequestSchema(100).safeParse({ groupCallId: '00000000-0000-0000-0000-000000000000' }).success,
     ).toBe(false);
-    expect(createCallRequestSchema.safeParse({ startsAt: '2030-01-01T10:00:00' }).success).toBe(false);
-    expect(createCallRequestSchema.safeParse({ title: 'x'.repeat(201) }).success).toBe(false);
-    expect(createCallRequestSchema.safeParse({ invitees: ['a', { subjectId: 'a' }] }).success).toBe(false);
-    expect(createCallRequestSchema.safeParse({ invitees: [{ subjectId: 'a', role: 'Host' }] }).success).toBe(
+    expect(createCallRequestSchema(100).safeParse({ startsAt: '2030-01-01T10:00:00' }).success).toBe(false);
+    expect(createCallRequestSchema(100).safeParse({ title: 'x'.repeat(201) }).success).toBe(false);
+    expect(createCallRequestSchema(100).safeParse({ invitees: ['a', { subjectId: 'a' }] }).success).toBe(
       false,
     );
-    expect(createCallRequestSchema.safeParse({ colour: 'blue' }).success).toBe(false);
-    expect(createCallRequestSchema.parse({ title: '  Weekly  ' }).title).toBe('Weekly');
+    expect(
+      createCallRequestSchema(100).safeParse({ invitees: [{ subjectId: 'a', role: 'Host' }] }).success,
+    ).toBe(false);
+    expect(createCallRequestSchema(100).safeParse({ colour: 'blue' }).success).toBe(false);
+    expect(createCallRequestSchema(100).parse({ title: '  Weekly  ' }).title).toBe('Weekly');
   });
 
   it('needs something to change or to add', () => {
     expect(updateCallRequestSchema.safeParse({}).success).toBe(false);
     expect(updateCallRequestSchema.safeParse({ startsAt: null }).success).toBe(true);
-    expect(inviteRequestSchema.safeParse({ invitees: [] }).success).toBe(false);
+    expect(inviteRequestSchema(100).safeParse({ invitees: [] }).success).toBe(false);
   });
 });
 

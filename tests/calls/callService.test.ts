@@ -1,6 +1,8 @@
+import { identityStoreOf, tablesOf } from '../support/storageOf';
+import { realSleep } from '../../shared/time/sleep';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateCallRequest } from '../../shared/api/callSchemas';
+import type { CreateCallRequest } from '../../shared/calls/callRequests';
 import type { AppServices } from '../../shared/composition/appServices';
 import { createCallIndex, indexRowKey, type CallIndex } from '../../shared/calls/callIndex';
 import { orphanGraceMs } from '../../shared/calls/callIndexRows';
@@ -9,7 +11,6 @@ import { createCallStore, type CallStore } from '../../shared/calls/callStore';
 import { subjectIdentitiesFrom } from '../../shared/calls/subjectIdentities';
 import { createAcsRoomsGateway } from '../../shared/acs/acsRoomsGateway';
 import { createAcsClientFactory } from '../../shared/acs/acsClientFactory';
-import { environmentSecretProvider } from '../../shared/secrets/environmentSecretProvider';
 import { ServiceError } from '../../shared/errors/serviceError';
 import { roomAtAcs } from './support/acsChecks';
 import {
@@ -61,13 +62,13 @@ async function listAll(subjectId: string, limit = 100) {
 
 /** A call service whose parts the test picks, over the same tables and emulator. */
 function callServiceWith(parts: { store?: CallStore; index?: CallIndex; clock?: () => Date }) {
-  const acsClients = createAcsClientFactory(services.config.acs.connection, environmentSecretProvider({}));
+  const acsClients = createAcsClientFactory({ connection: services.config.acs.connection });
   return createCallService({
-    store: parts.store ?? createCallStore(services.tables.Calls),
-    index: parts.index ?? createCallIndex(services.tables.CallIndex),
-    rooms: createAcsRoomsGateway(acsClients, { maxRetries: 0, maxRetryDelayMs: 10 }),
+    store: parts.store ?? createCallStore(tablesOf(services.config).Calls),
+    index: parts.index ?? createCallIndex(tablesOf(services.config).CallIndex),
+    rooms: createAcsRoomsGateway(acsClients, { maxRetries: 0, maxDelayMs: 10, sleep: realSleep }),
     identities: services.identities,
-    subjectIdentities: subjectIdentitiesFrom(services.identityStore),
+    subjectIdentities: subjectIdentitiesFrom(identityStoreOf(services.config)),
     tokens: services.tokens,
     limits: services.config.calls,
     ...(parts.clock ? { clock: parts.clock } : {}),
@@ -237,7 +238,7 @@ describe('invitees', () => {
     await calls.uninvite(caller(alice), first.id, carol);
     expect(await listAll(carol)).toEqual([]);
     expect(await rejection(calls.get(caller(carol), first.id))).toMatchObject({ status: 404 });
-    const index = createCallIndex(services.tables.CallIndex);
+    const index = createCallIndex(tablesOf(services.config).CallIndex);
     expect((await index.page(carol, { limit: 10 })).rows).toEqual([]);
     expect((await index.page(bob, { limit: 10 })).rows).toHaveLength(2);
     expect(second.status).toBe('scheduled');
@@ -263,7 +264,7 @@ describe('failures part-way', () => {
     const [alice, bob] = [sub('alice'), sub('bob')];
     const call = await calls.create(caller(alice), {});
     const broken = callServiceWith({
-      index: createCallIndex(await unreachableTable(services.tables.CallIndex)),
+      index: createCallIndex(await unreachableTable(tablesOf(services.config).CallIndex)),
     });
     expect(await rejection(broken.invite(caller(alice), call.id, [bob]))).toMatchObject({
       status: 503,
@@ -276,8 +277,8 @@ describe('failures part-way', () => {
 
   it('a record that cannot be written leaves no half call; the retry creates it once, and the orphan row goes', async () => {
     const [alice, bob] = [sub('alice'), sub('bob')];
-    const real = createCallStore(services.tables.Calls);
-    const failing = createCallStore(await unreachableTable(services.tables.Calls));
+    const real = createCallStore(tablesOf(services.config).Calls);
+    const failing = createCallStore(await unreachableTable(tablesOf(services.config).Calls));
     const broken = callServiceWith({ store: { ...real, create: failing.create } });
     expect(await rejection(broken.create(caller(alice), { title: 'x', invitees: [bob] }))).toMatchObject({
       status: 503,
@@ -288,7 +289,7 @@ describe('failures part-way', () => {
     expect((await listAll(bob)).map((c) => c.id)).toEqual([created.id]);
 
     // The failed try left bob an index row whose call never appeared: skipped now, swept after the grace.
-    const index = createCallIndex(services.tables.CallIndex);
+    const index = createCallIndex(tablesOf(services.config).CallIndex);
     expect((await index.page(bob, { limit: 10 })).rows).toHaveLength(2);
     const later = callServiceWith({ clock: () => new Date(Date.now() + orphanGraceMs + 60_000) });
     expect((await later.list(caller(bob), { limit: 10 })).calls.map((c) => c.id)).toEqual([created.id]);
@@ -300,8 +301,8 @@ describe('rows a write left behind', () => {
   it('hides them, keeps one a write under way may need, and sweeps one an older version left', async () => {
     const [alice, eve] = [sub('alice'), sub('eve')];
     const call = await calls.create(caller(alice), { startsAt: at(hour) });
-    const index = createCallIndex(services.tables.CallIndex);
-    const store = createCallStore(services.tables.Calls);
+    const index = createCallIndex(tablesOf(services.config).CallIndex);
+    const store = createCallStore(tablesOf(services.config).Calls);
     const record = await store.read(call.id);
     const rowKey = indexRowKey(call);
     await index.put(eve, rowKey, call.id, record?.etag ?? '');

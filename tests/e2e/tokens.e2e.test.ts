@@ -188,7 +188,7 @@ describe('admin', () => {
   it('links a bot identity to two users, who can both get tokens for it; reverse lookup; revoke; delete', async () => {
     const created = await service.request<{ communicationUserId: string; subjects: string[] }>(
       'POST',
-      '/api/admin/identities',
+      '/api/manage/identities',
       {
         token: admin,
         body: { subjects: ['alice'], label: 'support bot' },
@@ -196,14 +196,14 @@ describe('admin', () => {
     );
     expect(created.status).toBe(201);
     const bot = created.body.communicationUserId;
-    const botPath = `/api/admin/identities/${encodeURIComponent(bot)}`;
+    const botPath = `/api/manage/identities/${encodeURIComponent(bot)}`;
     expect((await service.request('PUT', `${botPath}/subjects/bob`, { token: admin })).status).toBe(204);
     expect(
       (await service.request<{ subjects: string[] }>('GET', botPath, { token: admin })).body.subjects.sort(),
     ).toEqual(['alice', 'bob']);
     const bobs = await service.request<{ identities: Array<{ communicationUserId: string }> }>(
       'GET',
-      '/api/admin/subjects/bob/identities',
+      '/api/manage/subjects/bob/identities',
       { token: admin },
     );
     expect(bobs.body.identities.map((identity) => identity.communicationUserId)).toContain(bot);
@@ -231,7 +231,7 @@ describe('admin', () => {
   it('shows the audit trail of a subject, paged, with no token in it', async () => {
     const page = await service.request<{ entries: Array<{ action: string }>; continuationToken?: string }>(
       'GET',
-      '/api/admin/audit?subjectId=alice&limit=3',
+      '/api/manage/audit?subjectId=alice&limit=3',
       { token: admin },
     );
     expect(page.status).toBe(200);
@@ -239,29 +239,29 @@ describe('admin', () => {
     expect(page.body.continuationToken).toBeTruthy();
     const next = await service.request<{ entries: unknown[] }>(
       'GET',
-      `/api/admin/audit?subjectId=alice&limit=3&continuationToken=${encodeURIComponent(page.body.continuationToken!)}`,
+      `/api/manage/audit?subjectId=alice&limit=3&continuationToken=${encodeURIComponent(page.body.continuationToken!)}`,
       { token: admin },
     );
     expect(next.status).toBe(200);
     expect(next.body.entries.length).toBeGreaterThan(0);
     for (const issued of issuedTokens) expect(page.text + JSON.stringify(next.body)).not.toContain(issued);
-    expectProblem(await service.request('GET', '/api/admin/audit', { token: admin }), 400);
+    expectProblem(await service.request('GET', '/api/manage/audit', { token: admin }), 400);
     expectProblem(
-      await service.request('GET', '/api/admin/audit?subjectId=a&continuationToken=bogus', { token: admin }),
+      await service.request('GET', '/api/manage/audit?subjectId=a&continuationToken=bogus', { token: admin }),
       400,
     );
   });
 
   const adminRoutes: Array<[string, string, unknown?]> = [
-    ['POST', '/api/admin/identities', { subjects: ['x'] }],
-    ['GET', '/api/admin/identities/8%3Aacs%3Aabc_def'],
-    ['DELETE', '/api/admin/identities/8%3Aacs%3Aabc_def'],
-    ['PUT', '/api/admin/identities/8%3Aacs%3Aabc_def/subjects/bob'],
-    ['DELETE', '/api/admin/identities/8%3Aacs%3Aabc_def/subjects/bob'],
-    ['GET', '/api/admin/subjects/bob/identities'],
-    ['POST', '/api/admin/identities/8%3Aacs%3Aabc_def/token', { scopes: ['voip'] }],
-    ['POST', '/api/admin/identities/8%3Aacs%3Aabc_def/revoke'],
-    ['GET', '/api/admin/audit?subjectId=bob'],
+    ['POST', '/api/manage/identities', { subjects: ['x'] }],
+    ['GET', '/api/manage/identities/8%3Aacs%3Aabc_def'],
+    ['DELETE', '/api/manage/identities/8%3Aacs%3Aabc_def'],
+    ['PUT', '/api/manage/identities/8%3Aacs%3Aabc_def/subjects/bob'],
+    ['DELETE', '/api/manage/identities/8%3Aacs%3Aabc_def/subjects/bob'],
+    ['GET', '/api/manage/subjects/bob/identities'],
+    ['POST', '/api/manage/identities/8%3Aacs%3Aabc_def/token', { scopes: ['voip'] }],
+    ['POST', '/api/manage/identities/8%3Aacs%3Aabc_def/revoke'],
+    ['GET', '/api/manage/audit?subjectId=bob'],
   ];
 
   it.each(adminRoutes)('%s %s: 401 without a token, 403 for a non-admin', async (method, path, body) => {
@@ -273,21 +273,21 @@ describe('admin', () => {
 
   it('validates admin bodies', async () => {
     expectProblem(
-      await service.request('POST', '/api/admin/identities', { token: admin, body: { subjects: 'alice' } }),
+      await service.request('POST', '/api/manage/identities', { token: admin, body: { subjects: 'alice' } }),
       400,
     );
-    const bot = await service.request<{ communicationUserId: string }>('POST', '/api/admin/identities', {
+    const bot = await service.request<{ communicationUserId: string }>('POST', '/api/manage/identities', {
       token: admin,
       body: { subjects: [] },
     });
-    const path = `/api/admin/identities/${encodeURIComponent(bot.body.communicationUserId)}/token`;
+    const path = `/api/manage/identities/${encodeURIComponent(bot.body.communicationUserId)}/token`;
     expectProblem(await service.request('POST', path, { token: admin, body: { scopes: [] } }), 400);
     expectProblem(
       await service.request('POST', path, { token: admin, body: { scopes: ['voip'], expiresInMinutes: 30 } }),
       400,
     );
     expectProblem(
-      await service.request('PUT', '/api/admin/identities/8%3Aacs%3Ano_such/subjects/bob', { token: admin }),
+      await service.request('PUT', '/api/manage/identities/8%3Aacs%3Ano_such/subjects/bob', { token: admin }),
       404,
     );
   });

@@ -1,3 +1,4 @@
+import { identityStoreOf, tablesOf } from '../support/storageOf';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAppServices } from '../../shared/composition/createAppServices';
@@ -58,7 +59,7 @@ describe('default identity, get-or-create', () => {
       allowInsecureConnection: true,
     });
     const { communicationUserId } = await acs.createUser();
-    await services.tables.Subjects.createEntity({
+    await tablesOf(services.config).Subjects.createEntity({
       partitionKey: tableKey('crashed-after-create'),
       rowKey: 'default',
       subjectId: 'crashed-after-create',
@@ -78,7 +79,7 @@ describe('default identity, get-or-create', () => {
   });
 
   it('takes over a pending claim whose lease expired (the process died before recording the id)', async () => {
-    await services.tables.Subjects.createEntity({
+    await tablesOf(services.config).Subjects.createEntity({
       partitionKey: tableKey('crashed-pending'),
       rowKey: 'default',
       subjectId: 'crashed-pending',
@@ -95,7 +96,7 @@ describe('default identity, get-or-create', () => {
     const impatient = createAppServices(
       stack.config({ TABLE_NAME_PREFIX: services.config.tables.namePrefix }),
     );
-    await services.tables.Subjects.createEntity({
+    await tablesOf(services.config).Subjects.createEntity({
       partitionKey: tableKey('slow-claim'),
       rowKey: 'default',
       subjectId: 'slow-claim',
@@ -105,7 +106,7 @@ describe('default identity, get-or-create', () => {
     });
     const before = stack.emulator.identities().length;
     const service = createIdentityService({
-      store: impatient.identityStore,
+      store: identityStoreOf(impatient.config),
       // While another instance holds a live claim, ACS must not be asked for a second identity.
       acs: {
         createIdentity: async () => {
@@ -127,7 +128,7 @@ describe('default identity, get-or-create', () => {
     // One call makes 1 + ACS_MAX_RETRIES (3) attempts: four faults exhaust it.
     stack.emulator.injectFaults({ count: 4, status: 500, operation: 'createIdentity' });
     await expect(services.identities.defaultIdentity('acs-down')).rejects.toMatchObject({ status: 503 });
-    expect(await services.identityStore.readDefault('acs-down')).toBeUndefined();
+    expect(await identityStoreOf(services.config).readDefault('acs-down')).toBeUndefined();
     const id = await services.identities.defaultIdentity('acs-down');
     expect(id).toMatch(/^8:acs:/);
   });
@@ -203,20 +204,36 @@ describe('N:N links, admin and erasure', () => {
 
   it('links, unlinks and deletes; a deleted identity’s tokens stop validating', async () => {
     const bot = await services.identities.createServiceIdentity('admin-1', [], 'bot');
-    await services.identities.link('admin-1', bot.communicationUserId, 'ivan');
-    await services.identities.link('admin-1', bot.communicationUserId, 'ivan');
+    await services.identities.link({
+      actor: 'admin-1',
+      communicationUserId: bot.communicationUserId,
+      subjectId: 'ivan',
+    });
+    await services.identities.link({
+      actor: 'admin-1',
+      communicationUserId: bot.communicationUserId,
+      subjectId: 'ivan',
+    });
     expect((await services.identities.getIdentity(bot.communicationUserId)).subjects).toEqual(['ivan']);
     const issued = await services.tokens.issueForCaller(caller('ivan'), {
       communicationUserId: bot.communicationUserId,
     });
     expect((await validate(issued.token)).valid).toBe(true);
 
-    await services.identities.unlink('admin-1', bot.communicationUserId, 'ivan');
+    await services.identities.unlink({
+      actor: 'admin-1',
+      communicationUserId: bot.communicationUserId,
+      subjectId: 'ivan',
+    });
     await expect(
       services.tokens.issueForCaller(caller('ivan'), { communicationUserId: bot.communicationUserId }),
     ).rejects.toMatchObject({ status: 403 });
     await expect(
-      services.identities.unlink('admin-1', bot.communicationUserId, 'ivan'),
+      services.identities.unlink({
+        actor: 'admin-1',
+        communicationUserId: bot.communicationUserId,
+        subjectId: 'ivan',
+      }),
     ).rejects.toMatchObject({ status: 404 });
 
     await services.identities.deleteIdentity('admin-1', bot.communicationUserId);
@@ -254,25 +271,26 @@ describe('N:N links, admin and erasure', () => {
       expiresInMinutes: 90,
     });
     await services.tokens.revokeForCaller(caller('lena'));
-    const firstPage = await services.audit.list({ subjectId: 'lena' }, { limit: 2 });
+    const firstPage = await services.audit.list({ subjectId: 'lena', limit: 2 });
     expect(firstPage.entries.map((entry) => entry.action)).toEqual(['token.revoked', 'token.issued']);
     expect(firstPage.entries[1]).toMatchObject({
       scopes: ['chat', 'voip'],
       communicationUserId: issued.communicationUserId,
     });
     expect(firstPage.continuationToken).toBeDefined();
-    const secondPage = await services.audit.list(
-      { subjectId: 'lena' },
-      { limit: 2, continuationToken: firstPage.continuationToken! },
-    );
+    const secondPage = await services.audit.list({
+      subjectId: 'lena',
+      limit: 2,
+      continuationToken: firstPage.continuationToken!,
+    });
     expect(secondPage.entries.map((entry) => entry.action)).toEqual(['identity.created']);
-    const byIdentity = await services.audit.list(
-      { communicationUserId: issued.communicationUserId },
-      { limit: 10 },
-    );
+    const byIdentity = await services.audit.list({
+      communicationUserId: issued.communicationUserId,
+      limit: 10,
+    });
     expect(byIdentity.entries).toHaveLength(3);
     const rows: string[] = [];
-    for await (const row of services.tables.Audit.listEntities()) rows.push(JSON.stringify(row));
+    for await (const row of tablesOf(services.config).Audit.listEntities()) rows.push(JSON.stringify(row));
     expect(rows.join('\n')).not.toContain(issued.token);
   });
 });

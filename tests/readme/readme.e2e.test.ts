@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleLocalSettings, settingsReference } from '../../local/docs/settingsReference';
 import { appSettingsSchema } from '../../shared/config/appSettingsSchema';
 import { repoRoot, startLocalService, type LocalService } from '../support/localService';
 
@@ -97,5 +98,30 @@ describe('README', () => {
         setting,
       );
     }
+  });
+
+  it('has the settings table and sample that `npm run docs:settings` writes from the schema', () => {
+    const block = readme.slice(
+      readme.indexOf('<!-- settings:start -->'),
+      readme.indexOf('<!-- settings:end -->'),
+    );
+    const rows = block
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    expect(rows).toEqual(
+      settingsReference().map((setting) => [
+        `\`${setting.name}\``,
+        setting.default === '' ? '' : `\`${setting.default}\``,
+        setting.description,
+      ]),
+    );
+    const sample: unknown = JSON.parse(readFileSync(resolve(repoRoot, 'local.settings.sample.json'), 'utf8'));
+    expect(sample).toEqual(JSON.parse(sampleLocalSettings(settingsReference())));
   });
 });

@@ -1,9 +1,9 @@
+import { realSleep } from '../../shared/time/sleep';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAcsClientFactory } from '../../shared/acs/acsClientFactory';
 import { createAcsIdentityGateway } from '../../shared/acs/acsIdentityGateway';
 import { createAppServices } from '../../shared/composition/createAppServices';
 import { loadConfig } from '../../shared/config/loadConfig';
-import { environmentSecretProvider } from '../../shared/secrets/environmentSecretProvider';
 import { staticTestCredential } from '../support/keyVaultTestServer';
 import { uniqueTablePrefix } from '../support/testStack';
 import { startBearerRecordingServer, type BearerRecordingServer } from './bearerRecordingServer';
@@ -51,8 +51,8 @@ describe.skipIf(!haveOpenssl)('Entra ID instead of keys', () => {
   it('creates an ACS identity with a bearer token from the injected credential', async () => {
     const config = entraConfig();
     const credential = staticTestCredential(bearer);
-    const factory = createAcsClientFactory(config.acs.connection, environmentSecretProvider({}), credential);
-    const acs = createAcsIdentityGateway(factory, { maxRetries: 0, maxRetryDelayMs: 10 });
+    const factory = createAcsClientFactory({ connection: config.acs.connection, credential: credential });
+    const acs = createAcsIdentityGateway(factory, { maxRetries: 0, maxDelayMs: 10, sleep: realSleep });
     const seen = server.requests.length;
 
     await expect(acs.createIdentity()).resolves.toMatch(/^8:acs:/);

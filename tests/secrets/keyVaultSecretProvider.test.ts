@@ -10,7 +10,7 @@ import {
 
 let vault: KeyVaultTestServer;
 let now: number;
-const clock = () => now;
+const clock = () => new Date(now);
 const ttlMs = 60_000;
 
 beforeAll(async () => {

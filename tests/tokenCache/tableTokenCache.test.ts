@@ -1,3 +1,5 @@
+import { identityStoreOf, tablesOf } from '../support/storageOf';
+import { realSleep } from '../../shared/time/sleep';
 import { randomBytes } from 'node:crypto';
 import { TableClient, type TableEntityResult } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +9,6 @@ import { startAzuriteTables } from '../../local/azurite/startAzuriteTables';
 import type { Caller } from '../../shared/auth/caller';
 import type { AppDependencies } from '../../shared/composition/appServices';
 import { createAppServices } from '../../shared/composition/createAppServices';
-import { environmentSecretProvider } from '../../shared/secrets/environmentSecretProvider';
 import { tableKey } from '../../shared/storage/tableKey';
 import { createTableTokenCache } from '../../shared/tokens/tableTokenCache';
 import { tokenCacheKeyLoader } from '../../shared/tokens/tokenCacheKeyLoader';
@@ -186,8 +187,8 @@ describe('what invalidates the cache', () => {
     const table = cacheTable(services.config.tables.namePrefix);
     const cache = createTableTokenCache({
       table,
-      key: tokenCacheKeyLoader(services.config.tokens.cacheKey, environmentSecretProvider({})),
-      acsKeyFingerprint: async () => 'fixed',
+      key: tokenCacheKeyLoader(services.config.tokens.cacheKey, undefined),
+      acsKeys: { keyFingerprint: async () => 'fixed' },
       minLifetimeMinutes: 30,
     });
     const latest = new Date(Date.now() + 24 * 3_600_000);
@@ -326,18 +327,18 @@ describe('cache failures', () => {
       const config = services.config;
       const table = cacheTable(config.tables.namePrefix, cacheStorage.connectionString);
       await table.createTable();
-      const factory = createAcsClientFactory(config.acs.connection, environmentSecretProvider({}));
-      const acs = createAcsIdentityGateway(factory, { maxRetries: 0, maxRetryDelayMs: 10 });
+      const factory = createAcsClientFactory({ connection: config.acs.connection });
+      const acs = createAcsIdentityGateway(factory, { maxRetries: 0, maxDelayMs: 10, sleep: realSleep });
       const tokens = createTokenService({
         acs,
         identities: services.identities,
-        store: services.identityStore,
+        store: identityStoreOf(services.config),
         audit: services.audit,
-        rateLimiter: createTokenRateLimiter({ table: services.tables.RateLimits, perMinute: 1000 }),
+        rateLimiter: createTokenRateLimiter({ table: tablesOf(services.config).RateLimits, perMinute: 1000 }),
         cache: createTableTokenCache({
           table,
-          key: tokenCacheKeyLoader(config.tokens.cacheKey, environmentSecretProvider({})),
-          acsKeyFingerprint: async () => (await factory.clients()).keyFingerprint,
+          key: tokenCacheKeyLoader(config.tokens.cacheKey, undefined),
+          acsKeys: factory,
           minLifetimeMinutes: 30,
           timeoutMs: 500,
         }),

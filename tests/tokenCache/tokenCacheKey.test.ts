@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/config/configError';
-import { environmentSecretProvider } from '../../shared/secrets/environmentSecretProvider';
 import type { SecretProvider } from '../../shared/secrets/secretProvider';
-import { parseTokenCacheKey } from '../../shared/tokens/tokenCacheKey';
+import { parseAes256Key } from '../../shared/crypto/aes256Key';
 import { tokenCacheKeyLoader } from '../../shared/tokens/tokenCacheKeyLoader';
 
-describe('parseTokenCacheKey', () => {
+describe('parseAes256Key', () => {
   it('takes base64 of exactly 32 bytes, and names it by the first 8 bytes of its SHA-256', () => {
     const material = randomBytes(32);
-    const key = parseTokenCacheKey(` ${material.toString('base64')}\n`);
+    const key = parseAes256Key(` ${material.toString('base64')}\n`);
     expect(key.material.equals(material)).toBe(true);
     expect(key.id).toMatch(/^[0-9a-f]{16}$/);
-    expect(parseTokenCacheKey(material.toString('base64')).id).toBe(key.id);
-    expect(parseTokenCacheKey(randomBytes(32).toString('base64')).id).not.toBe(key.id);
+    expect(parseAes256Key(material.toString('base64')).id).toBe(key.id);
+    expect(parseAes256Key(randomBytes(32).toString('base64')).id).not.toBe(key.id);
   });
 
   it.each([
@@ -22,9 +21,9 @@ describe('parseTokenCacheKey', () => {
     ['not base64', `${randomBytes(32).toString('base64').slice(0, 40)}!!!=`],
     ['a passphrase', 'correct horse battery staple correct horse'],
   ])('refuses %s without quoting it', (_, value) => {
-    expect(() => parseTokenCacheKey(value)).toThrow(/base64 of 32 random bytes/);
+    expect(() => parseAes256Key(value)).toThrow(/base64 of 32 random bytes/);
     try {
-      parseTokenCacheKey(value);
+      parseAes256Key(value);
     } catch (error) {
       expect((error as Error).message).not.toContain(value);
     }
@@ -33,12 +32,11 @@ describe('parseTokenCacheKey', () => {
 
 describe('tokenCacheKeyLoader', () => {
   it('is absent (the cache is off) without a key', () => {
-    expect(tokenCacheKeyLoader({ kind: 'none' }, environmentSecretProvider({}))).toBeUndefined();
+    expect(tokenCacheKeyLoader({ kind: 'none' }, undefined)).toBeUndefined();
   });
 
   it('checks a key from the settings at once, as a configuration error naming the setting', () => {
-    const load = () =>
-      tokenCacheKeyLoader({ kind: 'environment', key: 'short' }, environmentSecretProvider({}));
+    const load = () => tokenCacheKeyLoader({ kind: 'environment', key: 'short' }, undefined);
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/TOKEN_CACHE_KEY/);
   });
@@ -56,7 +54,7 @@ describe('tokenCacheKeyLoader', () => {
     };
     const load = tokenCacheKeyLoader({ kind: 'keyVault', secretName: 'token-cache-key' }, secrets, {
       retryAfterFailureMs: 30_000,
-      clock: () => now,
+      clock: () => new Date(now),
     });
     if (!load) throw new Error('expected a loader');
 
@@ -67,7 +65,7 @@ describe('tokenCacheKeyLoader', () => {
 
     now += 30_000;
     const first = await load();
-    expect(first.id).toBe(parseTokenCacheKey(value).id);
+    expect(first.id).toBe(parseAes256Key(value).id);
     value = randomBytes(32).toString('base64');
     expect((await load()).id).not.toBe(first.id);
   });

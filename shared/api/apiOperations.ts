@@ -1,0 +1,28 @@
+import { callOperations } from './callOperations';
+import { identityOperations } from './identityOperations';
+import { manageOperations } from './manageOperations';
+import type { Operation } from './operation';
+import { serviceOperations } from './serviceOperations';
+import { tokenOperations } from './tokenOperations';
+
+/** What the declarations depend on in the deployment's configuration. */
+export interface ApiLimits {
+  maxInvitees: number;
+}
+
+/** Every operation of the HTTP API, by name: the one list the functions and the OpenAPI document share. */
+export function apiOperations(limits: ApiLimits) {
+  return {
+    ...serviceOperations,
+    ...tokenOperations,
+    ...identityOperations,
+    ...manageOperations,
+    ...callOperations(limits),
+  };
+}
+
+export type ApiOperations = ReturnType<typeof apiOperations>;
+
+export function operationList(operations: ApiOperations): Operation[] {
+  return Object.values(operations) as Operation[];
+}

@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+export const healthReportSchema = z.object({
+  status: z.enum(['ok', 'unhealthy']),
+  checks: z.record(
+    z.string(),
+    z.object({ status: z.enum(['up', 'down', 'skipped']), detail: z.string().optional() }),
+  ),
+});
