@@ -12,7 +12,7 @@ export type CallStatus = (typeof callStatuses)[number];
 
 export interface Invitee {
   subjectId: string;
-  role?: InviteeRole;
+  role?: InviteeRole | undefined;
 }
 
 /** A call as clients see it. Times are UTC ISO 8601 (`toISOString`), whatever offset they came with. */
@@ -21,11 +21,11 @@ export interface Call {
   kind: CallKind;
   title: string;
   organizer: string;
-  groupCallId?: string;
-  teamsMeetingLink?: string;
-  roomId?: string;
-  startsAt?: string;
-  endsAt?: string;
+  groupCallId?: string | undefined;
+  teamsMeetingLink?: string | undefined;
+  roomId?: string | undefined;
+  startsAt?: string | undefined;
+  endsAt?: string | undefined;
   invitees: Invitee[];
   status: CallStatus;
   createdAt: string;
@@ -34,7 +34,7 @@ export interface Call {
 /** What the service keeps beyond what clients see. */
 export interface StoredCall extends Call {
   /** The Graph onlineMeeting id, when the service created the Teams meeting. */
-  teamsMeetingId?: string;
+  teamsMeetingId?: string | undefined;
 }
 
 /** Whoever may see a call: its organizer and its invitees. */

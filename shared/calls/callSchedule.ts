@@ -7,8 +7,8 @@ export interface CallLimits {
 }
 
 export interface Schedule {
-  startsAt?: string;
-  endsAt?: string;
+  startsAt?: string | undefined;
+  endsAt?: string | undefined;
 }
 
 const hourMs = 60 * 60 * 1000;

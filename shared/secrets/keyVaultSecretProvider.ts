@@ -17,7 +17,7 @@ export interface KeyVaultSecretProviderOptions {
 interface SecretState {
   value?: string;
   freshUntil: number;
-  reading?: Promise<string>;
+  reading?: Promise<string> | undefined;
 }
 
 const unavailableRetryAfterSeconds = 5;

@@ -18,7 +18,7 @@ export interface TableTokenCacheOptions {
   /** The `TokenCache` table. */
   table: TableClient;
   /** Absent: nothing is cached or served, but revocations are still recorded (see invalidate). */
-  key?: TokenCacheKeyLoader;
+  key?: TokenCacheKeyLoader | undefined;
   /** Names the ACS access key in use now. */
   acsKeys: Pick<AcsClientFactory, 'keyFingerprint'>;
   minLifetimeMinutes: number;

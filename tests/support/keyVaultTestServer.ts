@@ -44,8 +44,8 @@ export function staticTestCredential(token: string): RecordingCredential {
 interface SecretVersion {
   version: string;
   value: string;
-  contentType?: string;
-  tags?: Record<string, string>;
+  contentType?: string | undefined;
+  tags?: Record<string, string> | undefined;
   created: number;
 }
 

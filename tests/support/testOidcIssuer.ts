@@ -9,7 +9,8 @@ export interface TestOidcIssuer {
   privateKey: KeyLike;
   publicJwk: JWK;
   /** A token as a well-behaved identity provider would sign it; claims and header can be overridden. */
-  sign(claims?: JWTPayload, header?: Record<string, unknown>, key?: KeyLike): Promise<string>;
+  /** A claim given as undefined is left out. */
+  sign(claims?: Record<string, unknown>, header?: Record<string, unknown>, key?: KeyLike): Promise<string>;
   /** Publish a new signing key (key rollover); the old one stays published unless told otherwise. */
   rollKey(options?: { dropOld?: boolean }): Promise<void>;
   requests(): number;
@@ -54,7 +55,15 @@ export async function startTestOidcIssuer(audience = 'api://tests'): Promise<Tes
     },
     async sign(claims = {}, header = {}, key) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ iss: issuer, aud: audience, sub: 'alice', iat: now, exp: now + 600, ...claims })
+      const payload: JWTPayload = {
+        iss: issuer,
+        aud: audience,
+        sub: 'alice',
+        iat: now,
+        exp: now + 600,
+        ...claims,
+      };
+      return new SignJWT(payload)
         .setProtectedHeader({ alg: 'RS256', kid: latest().kid, ...header })
         .sign(key ?? latest().privateKey);
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 
@@ -38,7 +38,8 @@ export async function startGraphTestServer(organizerUserId: string): Promise<Gra
   const failures: Array<{ status: number; retryAfterSeconds: number | undefined }> = [];
   const meetingsPath = `/v1.0/users/${encodeURIComponent(organizerUserId)}/onlineMeetings`;
 
-  const server = createServer(async (request, response) => {
+  const server = createServer((request, response) => void answer(request, response));
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const text = await readBody(request);
     let body: unknown;
     try {
@@ -48,7 +49,7 @@ export async function startGraphTestServer(organizerUserId: string): Promise<Gra
     }
     const authorization = request.headers.authorization;
     requests.push({ method: request.method ?? '', path: request.url ?? '', authorization, body });
-    const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
       response.end(JSON.stringify(payload));
     };
@@ -56,29 +57,29 @@ export async function startGraphTestServer(organizerUserId: string): Promise<Gra
     if (failure) {
       const headers: Record<string, string> =
         failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
-      return answer(failure.status, { error: { code: 'injected', message: 'injected failure' } }, headers);
+      return reply(failure.status, { error: { code: 'injected', message: 'injected failure' } }, headers);
     }
     if (authorization !== `Bearer ${token}`) {
-      return answer(401, {
+      return reply(401, {
         error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
       });
     }
     if (request.method !== 'POST' || request.url !== meetingsPath) {
-      return answer(404, { error: { code: 'NotFound', message: 'No such resource.' } });
+      return reply(404, { error: { code: 'NotFound', message: 'No such resource.' } });
     }
     const parsed = onlineMeetingBodySchema.safeParse(body);
     if (!parsed.success || request.headers['content-type'] !== 'application/json') {
-      return answer(400, { error: { code: 'BadRequest', message: 'Invalid request body.' } });
+      return reply(400, { error: { code: 'BadRequest', message: 'Invalid request body.' } });
     }
     const id = `MSo${randomUUID().replace(/-/g, '')}`;
-    return answer(201, {
+    return reply(201, {
       id,
       subject: parsed.data.subject,
       startDateTime: parsed.data.startDateTime,
       endDateTime: parsed.data.endDateTime,
       joinWebUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${id}%40thread.v2/0?context=%7b%7d`,
     });
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
