@@ -8,8 +8,47 @@ targetScope = 'subscription'
 @description('Name of the azd environment; it seeds a unique token used in every resource name.')
 param environmentName string
 
+// The regions that offer the Flex Consumption plan, here and nowhere else; azd offers only these at
+// its region prompt. Source, 2025-05-07: the Functions docs section "View currently supported regions"
+// (learn.microsoft.com/azure/azure-functions/flex-consumption-how-to, read 2026-01-25) lists none and
+// points to `az functionapp list-flexconsumption-locations`; this is the list Microsoft's own Flex
+// Consumption azd template allows (Azure-Samples/functions-quickstart-typescript-azd, infra/main.bicep
+// of 2025-05-07), without the canary region eastus2euap. Refresh it from that command.
 @minLength(1)
-@description('Azure region of the resource group and of every regional resource. It must offer the Flex Consumption plan.')
+@description('Azure region of the resource group and of every regional resource: one that offers the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -46,13 +85,11 @@ param authSubjectClaim string = 'oid'
 @description('Role (in the roles claim) that makes a caller an admin (AUTH_ADMIN_ROLE).')
 param authAdminRole string = 'admin'
 
+// The length is checked here; the characters by tableNamePrefixIsValid below.
 @minLength(1)
 @maxLength(30)
-@description('Prefix of every table the app creates (TABLE_NAME_PREFIX): a letter, then letters or digits.')
+@description('Prefix of every table the app creates (TABLE_NAME_PREFIX): a letter, then up to 29 letters or digits.')
 param tableNamePrefix string = 'acs'
-
-@description('Entra application id for the Teams user token exchange (TEAMS_APP_ID). Empty: the exchange is off.')
-param teamsAppId string = ''
 
 @description('How the app authenticates to ACS (ACS_AUTH). key: with the connection string read from Key Vault. entra: with the managed identity, which is then given the Contributor role on the Communication Services resource.')
 @allowed([
@@ -61,16 +98,46 @@ param teamsAppId string = ''
 ])
 param acsAuth string = 'key'
 
-@description('Where the Communication Services resource stores its data at rest.')
+// The geographies ACS offers for data at rest (learn.microsoft.com/azure/communication-services/concepts/privacy,
+// "Data residency", read 2026-01-25), spelled as the resource provider takes them (UAE, UK).
+@description('Where the Communication Services resource stores its data at rest (ACS_DATA_LOCATION). It cannot be changed later.')
+@allowed([
+  'Africa'
+  'Asia Pacific'
+  'Australia'
+  'Brazil'
+  'Canada'
+  'Europe'
+  'France'
+  'Germany'
+  'India'
+  'Japan'
+  'Korea'
+  'Norway'
+  'Switzerland'
+  'UAE'
+  'UK'
+  'United States'
+])
 param acsDataLocation string = 'United States'
+
+@description('Which ACS access key the Key Vault secret holds (ACS_KEY_IN_USE). Every provision writes this key\'s connection string; switch it before regenerating the other key (infra/README.md, "Rotating the ACS access key").')
+@allowed([
+  'primary'
+  'secondary'
+])
+param acsKeyInUse string = 'primary'
+
+@description('Create the Event Grid subscription that delivers incoming calls to the app (INCOMING_CALLS_ENABLED). Its validation handshake needs the app deployed and answering: turn it on after the first azd up.')
+param incomingCallsEnabled bool = false
+
+@description('App settings the deployment passes through as they are, by setting name (main.parameters.json maps each to the azd environment value of the same name). An empty value is left out, so the app applies its default.')
+param optionalAppSettings object = {}
 
 @secure()
 @minLength(44)
 @description('Key of the token cache: base64 of 32 random bytes (openssl rand -base64 32). azd passes it from the TOKEN_CACHE_KEY environment value; it is written to Key Vault only. Keep it stable: a new key empties the cache.')
 param tokenCacheKey string
-
-@description('Origins allowed to call the API from a browser (CORS), e.g. https://app.contoso.com. Empty: none.')
-param corsAllowedOrigins array = []
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -81,6 +148,15 @@ var functionAppName = 'func-api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var acsSecretName = 'acs-connection-string'
 var cacheKeySecretName = 'token-cache-key'
+
+// Bicep has no regular expressions, so the app's rule for TABLE_NAME_PREFIX (a letter, then letters or
+// digits: shared/config/appSettingsSchema.ts) is checked one character at a time; the length is the
+// param's @minLength and @maxLength. A bad prefix fails the deployment (with fail(), where the api
+// module gets it) instead of reaching an app that would refuse to start.
+var asciiLetters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+var asciiLettersAndDigits = '${asciiLetters}0123456789'
+var tableNamePrefixCharacters = map(range(0, length(tableNamePrefix)), i => substring(tableNamePrefix, i, 1))
+var tableNamePrefixIsValid = contains(asciiLetters, first(tableNamePrefix)) && empty(filter(tableNamePrefixCharacters, c => !contains(asciiLettersAndDigits, c)))
 
 resource rg 'Microsoft.Resources/resourceGroups@2022-09-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
@@ -151,6 +227,7 @@ module secrets './app/secrets.bicep' = {
     acsSecretName: acsSecretName
     cacheKeySecretName: cacheKeySecretName
     tokenCacheKey: tokenCacheKey
+    acsKeyInUse: acsKeyInUse
   }
 }
 
@@ -188,19 +265,34 @@ module api './app/api.bicep' = {
     authAdminRole: authAdminRole
     acsAuth: acsAuth
     acsEndpoint: communication.outputs.endpoint
-    teamsAppId: teamsAppId
+    acsImmutableResourceId: communication.outputs.immutableResourceId
     tablesEndpoint: storage.outputs.tableEndpoint
-    tableNamePrefix: tableNamePrefix
+    tableNamePrefix: tableNamePrefixIsValid ? tableNamePrefix : fail('TABLE_NAME_PREFIX must be a letter followed by up to 29 letters or digits.')
     keyVaultUrl: keyVault.outputs.uri
     acsSecretName: acsSecretName
     cacheKeySecretName: cacheKeySecretName
-    corsAllowedOrigins: corsAllowedOrigins
+    optionalAppSettings: optionalAppSettings
   }
   // The app reads both secrets and its tables at start-up: grant access and write the secrets first.
   dependsOn: [
     rbac
     secrets
   ]
+}
+
+// Incoming calls: the Event Grid system topic of the ACS resource always; the subscription that
+// delivers Microsoft.Communication.IncomingCall to the app only once the app answers its handshake.
+module incomingCalls './app/incoming-calls.bicep' = {
+  name: 'incomingCalls'
+  scope: rg
+  params: {
+    name: 'evgt-acs-${resourceToken}'
+    communicationServicesName: communication.outputs.name
+    endpointUrl: '${api.outputs.uri}/api/callautomation/incoming-calls'
+    applicationIdOrUri: authAudience
+    createSubscription: incomingCallsEnabled
+    tags: tags
+  }
 }
 
 // Outputs become azd environment values: names and endpoints only, never a key or a secret.
@@ -211,9 +303,11 @@ output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = apiIdentity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = apiIdentity.outputs.principalId
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_TABLES_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URL string = keyVault.outputs.uri
 output AZURE_COMMUNICATION_SERVICES_NAME string = communication.outputs.name
 output AZURE_COMMUNICATION_SERVICES_ENDPOINT string = communication.outputs.endpoint
+output AZURE_EVENT_GRID_SYSTEM_TOPIC_NAME string = incomingCalls.outputs.systemTopicName

@@ -51,8 +51,8 @@ param acsAuth string = 'key'
 @description('Endpoint of the Communication Services resource (ACS_ENDPOINT, used when acsAuth is entra).')
 param acsEndpoint string
 
-@description('TEAMS_APP_ID: Entra application id for the Teams token exchange. Empty: off.')
-param teamsAppId string = ''
+@description('CALL_AUTOMATION_AUDIENCE: immutable resource id of the Communication Services resource, the audience of its Call Automation callback tokens.')
+param acsImmutableResourceId string
 
 @description('TABLES_ENDPOINT: Table service endpoint, reached with the managed identity.')
 param tablesEndpoint string
@@ -69,8 +69,8 @@ param acsSecretName string
 @description('KEY_VAULT_CACHE_KEY_SECRET_NAME: secret holding the token-cache key.')
 param cacheKeySecretName string
 
-@description('Origins allowed to call the API from a browser (CORS).')
-param corsAllowedOrigins array = []
+@description('App settings passed through as they are, by setting name (main.parameters.json). Empty values are left out.')
+param optionalAppSettings object = {}
 
 @minValue(40)
 @maxValue(1000)
@@ -122,11 +122,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // No platform CORS: Flex Consumption does not support it, and the app answers CORS itself
+    // (CORS_ALLOWED_ORIGINS). No FTP at all; deployments go through the blob container below.
     siteConfig: {
       minTlsVersion: '1.2'
-      cors: {
-        allowedOrigins: corsAllowedOrigins
-      }
+      ftpsState: 'Disabled'
     }
     functionAppConfig: {
       deployment: {
@@ -151,13 +151,38 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Every app setting of the app. Flex Consumption sets the runtime itself: FUNCTIONS_WORKER_RUNTIME,
-// FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not allowed here. No key or
-// connection string with a key appears: the app reads its secrets from Key Vault.
+// No basic (user name and password) publishing credentials, for FTP or for the SCM (Kudu) site:
+// azd deploys with Entra ID.
+resource ftpPublishingCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishingCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// The optional settings that have a value; an empty one is left out, so the app applies its default.
+var presentOptionalAppSettings = toObject(filter(items(optionalAppSettings), setting => !empty(setting.value)), setting => setting.key, setting => setting.value)
+
+// Every app setting of the app. This resource replaces the whole collection on each provision, so a
+// setting changed in the portal does not survive `azd provision`: settings come in through the azd
+// environment (main.parameters.json). Flex Consumption sets the runtime itself:
+// FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not allowed
+// here. No key or connection string with a key appears: the app reads its secrets from Key Vault.
+// The settings the deployment wires come last, so an optional setting of the same name cannot
+// override them.
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
-  properties: {
+  properties: union(presentOptionalAppSettings, {
     // Functions host storage, with the managed identity.
     AzureWebJobsStorage__accountName: storage.name
     AzureWebJobsStorage__credential: 'managedidentity'
@@ -175,13 +200,15 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ACS_AUTH: acsAuth
     // The app treats an empty setting as unset.
     ACS_ENDPOINT: acsAuth == 'entra' ? acsEndpoint : ''
-    TEAMS_APP_ID: teamsAppId
     TABLES_ENDPOINT: tablesEndpoint
     TABLE_NAME_PREFIX: tableNamePrefix
     KEY_VAULT_URL: keyVaultUrl
     KEY_VAULT_ACS_SECRET_NAME: acsSecretName
     KEY_VAULT_CACHE_KEY_SECRET_NAME: cacheKeySecretName
-  }
+    // Call Automation: where ACS posts its callbacks, and the audience of the tokens it signs them with.
+    CALLBACK_BASE_URL: 'https://${functionApp.properties.defaultHostName}'
+    CALL_AUTOMATION_AUDIENCE: acsImmutableResourceId
+  })
 }
 
 output name string = functionApp.name

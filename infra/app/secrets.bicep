@@ -1,12 +1,13 @@
 // Writes the app's two secrets into Key Vault. The ACS connection string is read here, with
 // listKeys(), and goes straight into the vault: it never passes through a parameter or an output.
-// Each provision writes the current primary connection string, so after the ACS primary key is
-// regenerated, `azd provision` (or az keyvault secret set) brings the vault up to date.
+// Each provision writes the connection string of the key in use (acsKeyInUse, the azd value
+// ACS_KEY_IN_USE), never the other one: the key rotation (infra/README.md) switches to the other key
+// first and regenerates the one no longer in use, so no provision can put a regenerated key back.
 
 @description('Name of the Key Vault that receives the secrets.')
 param keyVaultName string
 
-@description('Name of the Communication Services resource whose primary connection string is stored.')
+@description('Name of the Communication Services resource whose connection string is stored.')
 param communicationServicesName string
 
 @description('Name of the secret holding the ACS connection string (KEY_VAULT_ACS_SECRET_NAME).')
@@ -18,6 +19,13 @@ param cacheKeySecretName string
 @secure()
 @description('Token-cache key: base64 of 32 random bytes.')
 param tokenCacheKey string
+
+@description('Which ACS access key the secret holds.')
+@allowed([
+  'primary'
+  'secondary'
+])
+param acsKeyInUse string = 'primary'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
@@ -32,7 +40,7 @@ resource acsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   name: acsSecretName
   properties: {
     contentType: 'text/plain'
-    value: communication.listKeys().primaryConnectionString
+    value: acsKeyInUse == 'secondary' ? communication.listKeys().secondaryConnectionString : communication.listKeys().primaryConnectionString
   }
 }
 

@@ -3,22 +3,28 @@ import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { appSettingsSchema } from '../../shared/config/appSettingsSchema';
 import { loadConfig } from '../../shared/config/loadConfig';
+import { bodyOf, parseBicep, valueAt } from './support/bicepReader';
 import {
-  appSettingNames,
-  appSettingsProperties,
-  bodyOf,
-  parseBicep,
-  readObject,
-  valueAt,
-} from './support/bicepReader';
+  announcedSettings,
+  deployedSettingNames,
+  parseParametersFile,
+  wiredSettingEntries,
+  type DeploymentFiles,
+} from './support/appSettingRoutes';
 import { checkAppSettings, infraDir, platformSettings } from './support/infraChecks';
 
 const apiText = readFileSync(path.join(infraDir, 'app', 'api.bicep'), 'utf8');
-const api = parseBicep(apiText);
-const names = appSettingNames(api);
+const files: DeploymentFiles = {
+  main: parseBicep(readFileSync(path.join(infraDir, 'main.bicep'), 'utf8')),
+  api: parseBicep(apiText),
+  parameters: parseParametersFile(readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8')),
+};
+const names = deployedSettingNames(files);
 
 const shape = appSettingsSchema.shape;
 const schemaKeys = Object.keys(shape) as Array<keyof typeof shape>;
+/** What the app reads, and what it is about to read (announcedSettings). */
+const knownKeys = [...schemaKeys, ...announcedSettings];
 /** Settings the app cannot start without: not optional and no default. */
 const requiredKeys = schemaKeys.filter((key) => shape[key].safeParse(undefined).success === false);
 
@@ -29,7 +35,7 @@ describe('Function App settings (infra/app/api.bicep) against shared/config/appS
   });
 
   it('sets every required setting, and only settings of the app or the platform', () => {
-    expect(checkAppSettings(names, schemaKeys, requiredKeys)).toEqual({
+    expect(checkAppSettings(names, knownKeys, requiredKeys)).toEqual({
       missing: [],
       unexpected: [],
       duplicated: [],
@@ -63,6 +69,7 @@ describe('Function App settings (infra/app/api.bicep) against shared/config/appS
 
   it('makes loadConfig choose Key Vault for ACS and the token-cache key, and the identity for Tables', () => {
     // Stand-in values for what the deployment computes; literals in the template are used as they are.
+    // The pass-through settings are left out, as they are when nobody set them.
     const samples: Record<string, string> = {
       AUTH_ISSUER: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
       AUTH_AUDIENCE: 'api://acs-trusted-service',
@@ -70,16 +77,14 @@ describe('Function App settings (infra/app/api.bicep) against shared/config/appS
       AUTH_ADMIN_ROLE: 'admin',
       ACS_AUTH: 'key',
       ACS_ENDPOINT: '',
-      TEAMS_APP_ID: '',
       TABLES_ENDPOINT: 'https://stexample.table.core.windows.net',
       TABLE_NAME_PREFIX: 'acs',
       KEY_VAULT_URL: 'https://kv-example.vault.azure.net/',
       KEY_VAULT_ACS_SECRET_NAME: 'acs-connection-string',
       KEY_VAULT_CACHE_KEY_SECRET_NAME: 'token-cache-key',
     };
-    const properties = readObject(api, appSettingsProperties(api).valueStart);
     const env: Record<string, string> = {};
-    for (const { key, value } of properties) {
+    for (const { key, value } of wiredSettingEntries(files.api)) {
       const literal = /^'([^'$]*)'$/.exec(value)?.[1];
       if (literal !== undefined) env[key] = literal;
       else if (key in samples) env[key] = samples[key]!;
@@ -93,7 +98,7 @@ describe('Function App settings (infra/app/api.bicep) against shared/config/appS
   });
 
   it('names the same Key Vault secrets the secrets module writes', () => {
-    const main = parseBicep(readFileSync(path.join(infraDir, 'main.bicep'), 'utf8'));
+    const { main, api } = files;
     const params = (module: string) =>
       bodyOf(
         main,
@@ -104,23 +109,21 @@ describe('Function App settings (infra/app/api.bicep) against shared/config/appS
         valueAt(main, params('secrets'), `params.${name}`),
       );
     }
-    const properties = readObject(api, appSettingsProperties(api).valueStart);
-    const setting = (key: string) => properties.find((p) => p.key === key)?.value;
+    const setting = (key: string) => wiredSettingEntries(api).find((p) => p.key === key)?.value;
     expect(setting('KEY_VAULT_ACS_SECRET_NAME')).toBe('acsSecretName');
     expect(setting('KEY_VAULT_CACHE_KEY_SECRET_NAME')).toBe('cacheKeySecretName');
   });
 
   it('the check reports a required setting that is removed, and a setting nobody reads', () => {
+    const namesOf = (text: string) => deployedSettingNames({ ...files, api: parseBicep(text) });
     const withoutIssuer = apiText.replace(/^\s*AUTH_ISSUER:.*\n/m, '');
     expect(withoutIssuer).not.toBe(apiText);
-    expect(
-      checkAppSettings(appSettingNames(parseBicep(withoutIssuer)), schemaKeys, requiredKeys).missing,
-    ).toEqual(['AUTH_ISSUER']);
+    expect(checkAppSettings(namesOf(withoutIssuer), knownKeys, requiredKeys).missing).toEqual([
+      'AUTH_ISSUER',
+    ]);
 
     const withExtra = apiText.replace(/^(\s*)AUTH_ISSUER:/m, "$1AUTH_ISSUR: 'typo'\n$1AUTH_ISSUER:");
     expect(withExtra).not.toBe(apiText);
-    expect(
-      checkAppSettings(appSettingNames(parseBicep(withExtra)), schemaKeys, requiredKeys).unexpected,
-    ).toEqual(['AUTH_ISSUR']);
+    expect(checkAppSettings(namesOf(withExtra), knownKeys, requiredKeys).unexpected).toEqual(['AUTH_ISSUR']);
   });
 });

@@ -1,12 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import {
+  allowedValues,
   appSettingNames,
   bodyOf,
+  decoratorNumber,
   identifierUses,
   mask,
   objectKeys,
   parseBicep,
   readObject,
+  unionOperands,
   valueAt,
 } from './support/bicepReader';
 
@@ -137,6 +140,51 @@ describe('bicep reader', () => {
     expect(appSettingNames(file)).toEqual(['A', 'B', 'C']);
     const value = file.vars[0]!;
     expect(objectKeys(file, value.valueStart, value.end)).toEqual(['A']);
+  });
+
+  it('takes the keys of a name it cannot read from a supplier, and lists the names a union merges', () => {
+    const file = parseBicep(
+      [
+        'param extra object = {}',
+        'var present = toObject(filter(items(extra), e => !empty(e.value)), e => e.key, e => e.value)',
+        "resource s 'Microsoft.Web/sites/config@2024-04-01' = {",
+        "  name: 'appsettings'",
+        '  properties: union(present, {',
+        "    B: 'b'",
+        '  })',
+        '}',
+      ].join('\n'),
+    );
+    expect(() => appSettingNames(file)).toThrow(/cannot list the keys of: toObject/);
+    expect(appSettingNames(file, (name) => (name === 'present' ? ['X', 'Y'] : undefined))).toEqual([
+      'X',
+      'Y',
+      'B',
+    ]);
+    const properties = bodyOf(file, file.resources[0]!)[1]!;
+    expect(
+      unionOperands(file, properties.valueStart, properties.valueStart + properties.value.length),
+    ).toEqual(['present']);
+  });
+
+  it('reads @allowed values and numeric decorators of a param', () => {
+    const file = parseBicep(
+      [
+        '@minLength(1)',
+        '@maxLength(30)',
+        '@allowed([',
+        "  'United States' // a comment",
+        "  'it\\'s'",
+        '])',
+        "param where string = 'United States'",
+        'param free string',
+      ].join('\n'),
+    );
+    const [where, free] = file.params;
+    expect(allowedValues(where!)).toEqual(['United States', "it's"]);
+    expect([decoratorNumber(where!, 'minLength'), decoratorNumber(where!, 'maxLength')]).toEqual([1, 30]);
+    expect(allowedValues(free!)).toBeUndefined();
+    expect(decoratorNumber(free!, 'minLength')).toBeUndefined();
   });
 
   it('throws on syntax it does not understand rather than misreading it', () => {

@@ -28,6 +28,7 @@ describe('infra modules', () => {
         'infra/app/api.bicep',
         'infra/app/rbac.bicep',
         'infra/app/secrets.bicep',
+        'infra/app/incoming-calls.bicep',
       ]),
     );
   });

@@ -2,16 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { parseBicep } from './support/bicepReader';
+import { azdReference, parseParametersFile } from './support/appSettingRoutes';
 import { infraDir } from './support/infraChecks';
 
 const main = parseBicep(readFileSync(path.join(infraDir, 'main.bicep'), 'utf8'));
-const parametersFile = JSON.parse(readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8')) as {
-  parameters: Record<string, { value?: unknown }>;
-};
-const mapped = parametersFile.parameters;
-
-/** `${NAME}` or `${NAME=default}`: an azd environment value, substituted by azd. */
-const azdReference = /^\$\{([A-Z][A-Z0-9_]*)(?:=([^}]*))?\}$/;
+const mapped = parseParametersFile(
+  readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8'),
+).parameters;
 
 describe('infra/main.parameters.json', () => {
   it('maps every main.bicep param that has no default', () => {
@@ -25,9 +22,11 @@ describe('infra/main.parameters.json', () => {
     expect(Object.keys(mapped).filter((name) => !declared.includes(name))).toEqual([]);
   });
 
-  it('takes every value from the azd environment', () => {
+  it('takes every value from the azd environment, in objects property by property', () => {
     for (const [name, { value }] of Object.entries(mapped)) {
-      expect(value, name).toMatch(azdReference);
+      const values = typeof value === 'object' && value !== null ? Object.values(value) : [value];
+      expect(values.length, name).toBeGreaterThan(0);
+      for (const each of values) expect(each, name).toMatch(azdReference);
     }
   });
 
@@ -40,6 +39,9 @@ describe('infra/main.parameters.json', () => {
       authIssuer: variable('authIssuer'),
       authAudience: variable('authAudience'),
       tokenCacheKey: variable('tokenCacheKey'),
+      acsDataLocation: variable('acsDataLocation'),
+      acsKeyInUse: variable('acsKeyInUse'),
+      incomingCallsEnabled: variable('incomingCallsEnabled'),
     }).toEqual({
       environmentName: 'AZURE_ENV_NAME',
       location: 'AZURE_LOCATION',
@@ -47,6 +49,9 @@ describe('infra/main.parameters.json', () => {
       authIssuer: 'AUTH_ISSUER',
       authAudience: 'AUTH_AUDIENCE',
       tokenCacheKey: 'TOKEN_CACHE_KEY',
+      acsDataLocation: 'ACS_DATA_LOCATION',
+      acsKeyInUse: 'ACS_KEY_IN_USE',
+      incomingCallsEnabled: 'INCOMING_CALLS_ENABLED',
     });
   });
 
@@ -64,7 +69,8 @@ describe('infra/main.parameters.json', () => {
       const fallback = azdReference.exec(String(value))?.[2];
       if (fallback === undefined) continue;
       const param = main.params.find((p) => p.name === name);
-      expect(param?.defaultValue, name).toBe(`'${fallback}'`);
+      // azd turns "true" and "false" into booleans for a bool param.
+      expect(param?.defaultValue, name).toBe(param?.type === 'string' ? `'${fallback}'` : fallback);
     }
   });
 });

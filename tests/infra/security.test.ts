@@ -2,15 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import {
-  appSettingsProperties,
   bodyOf,
   identifierUses,
-  readObject,
   resourcesOfType,
   valueAt,
   type BicepFile,
   type Declaration,
 } from './support/bicepReader';
+import { wiredSettingEntries } from './support/appSettingRoutes';
 import { parseTree, readBicepTree, repoRoot } from './support/infraChecks';
 
 const tree = readBicepTree();
@@ -84,9 +83,38 @@ describe('infra security posture', () => {
     expect(site('tags')).toContain("'azd-service-name': 'api'");
   });
 
+  it('Function App: no platform CORS (Flex Consumption does not support it; the app answers CORS)', () => {
+    const site = only('Microsoft.Web/sites');
+    expect(site('properties.siteConfig.cors')).toBeUndefined();
+    expect(file('infra/app/api.bicep').code).not.toMatch(/\bcors/i);
+    expect(file('infra/main.bicep').params.map((p) => p.name)).not.toContain('corsAllowedOrigins');
+  });
+
+  it('Function App: no FTP, and no basic publishing credentials for FTP or the SCM site', () => {
+    const site = only('Microsoft.Web/sites');
+    expect(site('properties.siteConfig.ftpsState')).toBe("'Disabled'");
+    expect(site('properties.siteConfig.minTlsVersion')).toBe("'1.2'");
+    const api = file('infra/app/api.bicep');
+    const policies = resourcesOfType(api, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies').map(
+      (r) => {
+        const body = bodyOf(api, r);
+        return {
+          parent: valueAt(api, body, 'parent'),
+          name: valueAt(api, body, 'name'),
+          allow: valueAt(api, body, 'properties.allow'),
+          conditional: /^if\s*\(/.test(r.value),
+        };
+      },
+    );
+    expect(policies).toEqual([
+      { parent: 'functionApp', name: "'ftp'", allow: 'false', conditional: false },
+      { parent: 'functionApp', name: "'scm'", allow: 'false', conditional: false },
+    ]);
+  });
+
   it('Function App settings: identity-based connections only, nothing Flex Consumption refuses', () => {
     const api = file('infra/app/api.bicep');
-    const settings = readObject(api, appSettingsProperties(api).valueStart);
+    const settings = wiredSettingEntries(api);
     const value = (key: string) => settings.find((s) => s.key === key)?.value;
     expect(value('AZURE_CLIENT_ID')).toBe('identityClientId');
     expect(value('AzureWebJobsStorage__clientId')).toBe('identityClientId');
@@ -105,7 +133,11 @@ describe('infra security posture', () => {
     const values = resourcesOfType(secrets, 'Microsoft.KeyVault/vaults/secrets').map((r) =>
       valueAt(secrets, bodyOf(secrets, r), 'properties.value'),
     );
-    expect(values).toEqual(['communication.listKeys().primaryConnectionString', 'tokenCacheKey']);
+    // The key in use (ACS_KEY_IN_USE) picks the connection string; acsKeyRotation.test.ts checks the wiring.
+    expect(values).toEqual([
+      "acsKeyInUse == 'secondary' ? communication.listKeys().secondaryConnectionString : communication.listKeys().primaryConnectionString",
+      'tokenCacheKey',
+    ]);
   });
 
   it('the token-cache key is @secure() and goes only to the secrets module', () => {

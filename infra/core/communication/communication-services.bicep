@@ -21,3 +21,5 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
 
 output name string = communication.name
 output endpoint string = 'https://${communication.properties.hostName}'
+// The id ACS puts in its identities and in the audience of its Call Automation callback tokens.
+output immutableResourceId string = communication.properties.immutableResourceId

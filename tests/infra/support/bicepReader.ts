@@ -13,6 +13,8 @@ export interface Param {
   /** Source text of the default value, when there is one. */
   defaultValue: string | undefined;
   secure: boolean;
+  /** Source text of each decorator, comments removed: `@allowed([...])`, `@minLength(1)`. */
+  decorators: string[];
   /** Offsets of the whole declaration, decorators included. */
   start: number;
   end: number;
@@ -252,6 +254,7 @@ export function parseBicep(text: string): BicepFile {
         hasDefault: equals !== -1,
         defaultValue: equals === -1 ? undefined : value,
         secure: statement.decorators.some((d) => /^@(sys\.)?secure\(\s*\)$/.test(d)),
+        decorators: statement.decorators,
         start: statement.start,
         end: statement.end,
       });
@@ -390,23 +393,42 @@ function callArguments(code: string, open: number): Array<[number, number]> {
 }
 
 /**
- * Keys of an object expression: an object literal, a `var` holding one, or `union(...)` of those.
- * Anything else (a ternary, a function result) throws, since its keys cannot be known statically.
+ * Keys of names whose keys the template cannot show (an object param, or a var computed from one),
+ * supplied from elsewhere, e.g. the parameters file; undefined for a name it does not know.
  */
-export function objectKeys(file: BicepFile, start: number, end: number): string[] {
+export type KeysOf = (name: string) => readonly string[] | undefined;
+
+/**
+ * Keys of an object expression: an object literal, a `var` holding one, `union(...)` of those, or a
+ * name whose keys `keysOf` supplies. Anything else (a ternary, a function result) throws, since its
+ * keys cannot be known statically.
+ */
+export function objectKeys(file: BicepFile, start: number, end: number, keysOf?: KeysOf): string[] {
   const offset = file.code.slice(start, end).search(/\S/) + start;
   const expression = file.code.slice(offset, end).trim();
   if (expression.startsWith('{')) return readObject(file, offset).map((e) => e.key);
   const union = /^union\s*\(/.exec(expression);
   if (union) {
     const open = offset + union[0].length - 1;
-    return callArguments(file.code, open).flatMap(([from, to]) => objectKeys(file, from, to));
+    return callArguments(file.code, open).flatMap(([from, to]) => objectKeys(file, from, to, keysOf));
   }
   if (/^[A-Za-z_]\w*$/.test(expression)) {
+    const supplied = keysOf?.(expression);
+    if (supplied) return [...supplied];
     const variable = file.vars.find((v) => v.name === expression);
-    if (variable) return objectKeys(file, variable.valueStart, variable.end);
+    if (variable) return objectKeys(file, variable.valueStart, variable.end, keysOf);
   }
   throw new Error(`cannot list the keys of: ${expression.slice(0, 60)}`);
+}
+
+/** The names a `union(...)` expression merges, in order: identifiers only (literals are skipped). */
+export function unionOperands(file: BicepFile, start: number, end: number): string[] {
+  const offset = file.code.slice(start, end).search(/\S/) + start;
+  const union = /^union\s*\(/.exec(file.code.slice(offset, end));
+  if (!union) return [];
+  return callArguments(file.code, offset + union[0].length - 1)
+    .map(([from, to]) => file.code.slice(from, to).trim())
+    .filter((operand) => /^[A-Za-z_]\w*$/.test(operand));
 }
 
 /** Resources of a type (`Microsoft.Web/sites`, any API version) declared, not `existing`, in a file. */
@@ -426,9 +448,9 @@ export function appSettingsProperties(file: BicepFile): ObjectEntry {
 }
 
 /** Names of the app settings a file sets, from its appsettings resource. */
-export function appSettingNames(file: BicepFile): string[] {
+export function appSettingNames(file: BicepFile, keysOf?: KeysOf): string[] {
   const properties = appSettingsProperties(file);
-  return objectKeys(file, properties.valueStart, properties.valueStart + properties.value.length);
+  return objectKeys(file, properties.valueStart, properties.valueStart + properties.value.length, keysOf);
 }
 
 /**
@@ -448,4 +470,21 @@ export function identifierUses(file: BicepFile, name: string, skipStart = -1, sk
     uses.push(at);
   }
   return uses;
+}
+
+/** The values of a param's `@allowed([...])` decorator (string literals only), or undefined without one. */
+export function allowedValues(param: Param): string[] | undefined {
+  const decorator = param.decorators.find((d) => /^@(sys\.)?allowed\(/.test(d));
+  if (decorator === undefined) return undefined;
+  return [...decorator.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((match) => match[1]!.replace(/\\(.)/g, '$1'));
+}
+
+/** The number in a param's `@name(n)` decorator (`minLength`, `maxLength`, `minValue`...), or undefined. */
+export function decoratorNumber(param: Param, name: string): number | undefined {
+  const pattern = new RegExp(`^@(?:sys\\.)?${name}\\(\\s*(-?\\d+)\\s*\\)$`);
+  for (const decorator of param.decorators) {
+    const match = pattern.exec(decorator);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
 }
