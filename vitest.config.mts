@@ -1,10 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three layers, each a project: `npx vitest --project unit` runs in seconds (no Azurite, no emulator, no
+ * process); `integration` uses real Azurite and the ACS emulator in-process; `e2e` goes over HTTP through
+ * the local host, usually in its own process. `npm test` runs all three.
+ */
+const unit = [
+  'tests/{api,structure,config,infra,concurrency,docs}/**/*.test.ts',
+  'tests/calls/callRules.test.ts',
+  'tests/tokenCache/{aesGcmEnvelope,tokenCacheKey}.test.ts',
+  'tests/functionsHost/routeTemplate.test.ts',
+];
+// Tests that start the service or a host as a process of its own.
+const e2e = ['tests/**/*.e2e.test.ts', 'tests/**/main.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: unit } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: [...unit, ...e2e] },
+      },
+      { extends: true, test: { name: 'e2e', include: e2e } },
+    ],
   },
 });

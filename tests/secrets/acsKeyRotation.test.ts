@@ -5,6 +5,8 @@ import type { AppConfig } from '../../shared/config/appConfig';
 import { createAppServices } from '../../shared/composition/createAppServices';
 import type { AppServices } from '../../shared/composition/appServices';
 import { startKeyVaultTestServer, type KeyVaultTestServer } from '../support/keyVaultTestServer';
+import { backToBackLoad } from '../support/backToBackLoad';
+import { movableClock, type MovableClock } from '../support/movableClock';
 import { startTestStack, type TestStack } from '../support/testStack';
 
 const acsSecretName = 'acs-connection-string';
@@ -28,7 +30,7 @@ const caller = (subjectId: string): Caller => ({ subjectId, roles: [], isAdmin: 
  * so every request reaches ACS and the rotation is seen there; the cache's own rotation handling is
  * tested in tests/tokenCache.
  */
-async function servicesWithVault(ttlSeconds: number): Promise<AppServices> {
+async function servicesWithVault(ttlSeconds: number, clock?: MovableClock): Promise<AppServices> {
   const loaded = stack.config({
     ACS_CONNECTION_STRING: '',
     KEY_VAULT_URL: vault.url,
@@ -36,7 +38,10 @@ async function servicesWithVault(ttlSeconds: number): Promise<AppServices> {
     TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
   });
   const config: AppConfig = { ...loaded, tokens: { ...loaded.tokens, cacheKey: { kind: 'none' } } };
-  const services = createAppServices(config, { credential: vault.credential });
+  const services = createAppServices(config, {
+    credential: vault.credential,
+    ...(clock ? { clock: clock.now } : {}),
+  });
   await services.ready();
   return services;
 }
@@ -50,37 +55,6 @@ async function validate(emulator: AcsEmulator, token: string): Promise<{ valid: 
   return (await response.json()) as { valid: boolean; reason?: string };
 }
 
-interface Issued {
-  token: string;
-  startedAt: number;
-  endedAt: number;
-}
-
-/** `workers` callers issuing tokens back to back until `until`; every failure is kept. */
-async function runLoad(
-  work: (worker: number) => Promise<string>,
-  workers: number,
-  durationMs: number,
-): Promise<{ issued: Issued[]; failures: unknown[] }> {
-  const issued: Issued[] = [];
-  const failures: unknown[] = [];
-  const until = Date.now() + durationMs;
-  await Promise.all(
-    Array.from({ length: workers }, async (_, worker) => {
-      while (Date.now() < until) {
-        const startedAt = Date.now();
-        try {
-          const token = await work(worker);
-          issued.push({ token, startedAt, endedAt: Date.now() });
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-    }),
-  );
-  return { issued, failures };
-}
-
 describe('ACS key rotation without a restart', () => {
   it('keeps issuing through a rotation: ACS 401 -> the secret is read again -> one retry (TTL 300 s)', async () => {
     vault.setSecret(acsSecretName, stack.emulator.connectionString());
@@ -90,33 +64,28 @@ describe('ACS key rotation without a restart', () => {
     const warmUp = await Promise.all(callers.map((c) => services.tokens.issueForCaller(c, {})));
     const readsBefore = vault.requestCount('getSecret');
 
-    let rotatedAt = Number.POSITIVE_INFINITY;
-    const rotation = new Promise<void>((resolve) =>
-      setTimeout(() => {
-        // As an operator would, as fast as possible: regenerate the key, then store it in the vault.
-        stack.emulator.rotateAccessKey();
-        vault.setSecret(acsSecretName, stack.emulator.connectionString());
-        rotatedAt = Date.now();
-        resolve();
-      }, 1_000),
-    );
-    const { issued, failures } = await runLoad(
-      async (worker) => (await services.tokens.issueForCaller(callers[worker] as Caller, {})).token,
+    const load = backToBackLoad(
       20,
-      2_000,
+      async (worker) => (await services.tokens.issueForCaller(callers[worker] as Caller, {})).token,
     );
-    await rotation;
+    await load.afterEachWorker(2);
+    // As an operator would, as fast as possible: regenerate the key, then store it in the vault.
+    stack.emulator.rotateAccessKey();
+    vault.setSecret(acsSecretName, stack.emulator.connectionString());
+    const rotatedAt = load.mark();
+    await load.afterEachWorker(3);
+    const { done: issued, failures } = await load.stop();
 
     expect(failures).toEqual([]);
-    const before = issued.filter((entry) => entry.endedAt < rotatedAt);
-    const after = issued.filter((entry) => entry.startedAt > rotatedAt);
+    const before = issued.filter((entry) => entry.endedSeq < rotatedAt);
+    const after = issued.filter((entry) => entry.startedSeq > rotatedAt);
     // Requests were in flight when the key changed (each worker loops), and the load went on after it.
-    expect(issued.some((entry) => entry.startedAt < rotatedAt && entry.endedAt > rotatedAt)).toBe(true);
+    expect(issued.some((entry) => entry.startedSeq < rotatedAt && entry.endedSeq > rotatedAt)).toBe(true);
     expect(after.length).toBeGreaterThan(0);
 
-    const afterVerdicts = await Promise.all(after.map((entry) => validate(stack.emulator, entry.token)));
+    const afterVerdicts = await Promise.all(after.map((entry) => validate(stack.emulator, entry.result)));
     expect(afterVerdicts.filter((verdict) => !verdict.valid)).toEqual([]);
-    const oldTokens = [...warmUp.map((entry) => entry.token), ...before.map((entry) => entry.token)];
+    const oldTokens = [...warmUp.map((entry) => entry.token), ...before.map((entry) => entry.result)];
     const beforeVerdicts = await Promise.all(oldTokens.map((token) => validate(stack.emulator, token)));
     expect(new Set(beforeVerdicts.map((verdict) => verdict.reason))).toEqual(new Set(['keyRotated']));
 
@@ -128,13 +97,14 @@ describe('ACS key rotation without a restart', () => {
 
   it('picks a rotated secret up within the TTL, before ACS ever rejects the old key', async () => {
     vault.setSecret(acsSecretName, stack.emulator.connectionString());
-    const services = await servicesWithVault(1);
+    const clock = movableClock();
+    const services = await servicesWithVault(1, clock);
     const someone = caller('ttl-rotation');
     const { token: oldToken } = await services.tokens.issueForCaller(someone, {});
 
     stack.emulator.rotateAccessKey();
     vault.setSecret(acsSecretName, stack.emulator.connectionString());
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1_100);
     const attempts = stack.emulator.requestCount('issueAccessToken');
     const { token: newToken } = await services.tokens.issueForCaller(someone, {});
 
@@ -149,28 +119,27 @@ describe('ACS key rotation without a restart', () => {
     const other = await startAcsEmulator();
     try {
       vault.setSecret(acsSecretName, stack.emulator.connectionString());
-      const services = await servicesWithVault(1);
+      const clock = movableClock();
+      const services = await servicesWithVault(1, clock);
       const fromFirst = stack.emulator.requestCount('createIdentity');
-      // Sampled one TTL (plus slack for a vault read and requests in flight) after the switch, and
-      // again at the end: between the two, the first resource must have seen nothing.
-      let firstAfterTtl = 0;
-      const switching = new Promise<void>((resolve) =>
-        setTimeout(() => {
-          vault.setSecret(acsSecretName, other.connectionString());
-          setTimeout(() => {
-            firstAfterTtl = stack.emulator.requestCount('createIdentity');
-            resolve();
-          }, 1_000 + 400);
-        }, 500),
-      );
-      const { failures } = await runLoad(
+      const load = backToBackLoad(
+        5,
         async (worker) =>
           (await services.identities.createServiceIdentity('load', [`ttl-load-${worker}`], 'bot'))
             .communicationUserId,
-        5,
-        2_500,
       );
-      await switching;
+      await load.afterEachWorker(2);
+      vault.setSecret(acsSecretName, other.connectionString());
+      clock.advance(1_000);
+      // A vault read begun before the switch may still end after it and keep the old value fresh for
+      // one more TTL: once every worker has finished a request begun since, no such read is left.
+      await load.afterEachWorker(1);
+      clock.advance(1_000);
+      await load.afterEachWorker(1);
+      // From here on, within one TTL of the switch, the first resource must see nothing.
+      const firstAfterTtl = stack.emulator.requestCount('createIdentity');
+      await load.afterEachWorker(3);
+      const { failures } = await load.stop();
 
       expect(failures).toEqual([]);
       expect(firstAfterTtl).toBeGreaterThan(fromFirst);

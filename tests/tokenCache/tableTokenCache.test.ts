@@ -15,6 +15,7 @@ import { tokenCacheKeyLoader } from '../../shared/tokens/tokenCacheKeyLoader';
 import { createTokenRateLimiter } from '../../shared/tokens/tokenRateLimiter';
 import { createTokenService } from '../../shared/tokens/tokenService';
 import { startKeyVaultTestServer, type KeyVaultTestServer } from '../support/keyVaultTestServer';
+import { movableClock } from '../support/movableClock';
 import { startTestStack, uniqueTablePrefix, type TestStack } from '../support/testStack';
 
 let stack: TestStack;
@@ -216,16 +217,17 @@ describe('what invalidates the cache', () => {
 
   it('ACS key rotation: entries of the old key are misses once the new key is in use (TTL)', async () => {
     vault.setSecret('acs-connection-string', stack.emulator.connectionString());
+    const clock = movableClock();
     const services = await servicesWith(
       { ACS_CONNECTION_STRING: '', KEY_VAULT_URL: vault.url, SECRET_CACHE_TTL_SECONDS: '1' },
-      { credential: vault.credential },
+      { credential: vault.credential, clock: clock.now },
     );
     const caller = newCaller();
     const old = await services.tokens.issueForCaller(caller, {});
 
     stack.emulator.rotateAccessKey();
     vault.setSecret('acs-connection-string', stack.emulator.connectionString());
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1_100);
     const fresh = await services.tokens.issueForCaller(caller, {});
 
     expect(fresh.token).not.toBe(old.token);
@@ -376,16 +378,17 @@ describe('cache failures', () => {
 
   it('a cache key from Key Vault: hits, and a new key in the vault is picked up', async () => {
     vault.setSecret('token-cache-key', newCacheKey());
+    const clock = movableClock();
     const services = await servicesWith(
       { TOKEN_CACHE_KEY: '', KEY_VAULT_URL: vault.url, SECRET_CACHE_TTL_SECONDS: '1' },
-      { credential: vault.credential },
+      { credential: vault.credential, clock: clock.now },
     );
     const caller = newCaller();
     const first = await services.tokens.issueForCaller(caller, {});
     expect((await services.tokens.issueForCaller(caller, {})).token).toBe(first.token);
 
     vault.setSecret('token-cache-key', newCacheKey());
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1_100);
     expect((await services.tokens.issueForCaller(caller, {})).token).not.toBe(first.token);
   });
 });
