@@ -98,6 +98,10 @@ async function answer<Op extends Operation>(
           })
         : undefined,
     } as OperationCall<Op>;
+    // After the inputs are known to be good: a request that changes nothing spends nothing.
+    if (caller && (operation.budget === 'acs' || operation.budget === 'pstn')) {
+      await services.budgets.take(caller, operation.budget);
+    }
     return success(operation, await handler(call));
   } catch (error) {
     return problemResponse(error, context);

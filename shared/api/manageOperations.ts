@@ -115,7 +115,7 @@ export const manageOperations = {
     body: adminTokenRequestSchema,
     response: { status: 200, description: 'The token.', schema: issuedTokenSchema },
     problems: [403, 404, 503],
-    budget: 'acs',
+    budget: 'tokens',
     exampleParams: identityParams,
     examples: [{ ...unknownIdentity, body: { scopes: ['voip'] } }],
   }),

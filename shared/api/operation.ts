@@ -60,8 +60,11 @@ export interface Operation<
   response: { status: 200 | 201 | 202 | 204; description: string; schema?: Response };
   /** Problem statuses beyond 400/413/415 (inputs), 401 (signed-in), 403 (admin) and 429 (budget). */
   problems?: readonly ProblemStatus[];
-  /** Counts against the caller's budget of calls to ACS, Graph or the phone network. */
-  budget?: 'acs' | 'pstn';
+  /**
+   * The caller's budget it spends: `acs` (calls reaching ACS or Graph) and `pstn` (phone calls) are taken
+   * once per request before the handler; `tokens` is taken by the token service for each token ACS issues.
+   */
+  budget?: 'acs' | 'pstn' | 'tokens';
   /** Valid-looking route parameter values, for replayed examples of problems that precede lookups. */
   exampleParams?: Record<string, string>;
   examples?: readonly ProblemExample[];

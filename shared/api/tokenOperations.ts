@@ -19,7 +19,7 @@ export const tokenOperations = {
     bodyOptional: true,
     response: { status: 200, description: 'The token.', schema: issuedTokenSchema },
     problems: [403, 503],
-    budget: 'acs',
+    budget: 'tokens',
     examples: [
       {
         status: 400,

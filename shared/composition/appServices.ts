@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { AuditLog } from '../audit/auditLog';
 import type { BearerTokenVerifier } from '../auth/bearerTokenVerifier';
+import type { CallerBudgets } from '../budgets/callerBudgets';
 import type { CallService } from '../calls/callService';
 import type { AppConfig } from '../config/appConfig';
 import type { SubjectErasure } from '../erasure/subjectErasure';
@@ -20,6 +21,7 @@ export interface AppServices {
   calls: CallService;
   erasure: SubjectErasure;
   audit: AuditLog;
+  budgets: CallerBudgets;
   /** Resolves once the tables exist; a failure is retried on the next call. */
   ready(): Promise<void>;
   health(): Promise<HealthReport>;

@@ -3,6 +3,8 @@ import { createAcsClientFactory } from '../acs/acsClientFactory';
 import { createAcsIdentityGateway } from '../acs/acsIdentityGateway';
 import { createAcsRoomsGateway } from '../acs/acsRoomsGateway';
 import { createAuditLog } from '../audit/auditLog';
+import { createCallerBudgets } from '../budgets/callerBudgets';
+import { createSubjectBudget } from '../budgets/subjectBudget';
 import { createBearerTokenVerifier } from '../auth/bearerTokenVerifier';
 import { createCallIndex } from '../calls/callIndex';
 import { createCallService } from '../calls/callService';
@@ -24,7 +26,6 @@ import { systemClock } from '../time/clock';
 import { realSleep } from '../time/sleep';
 import { createTableTokenCache } from '../tokens/tableTokenCache';
 import { tokenCacheKeyLoader } from '../tokens/tokenCacheKeyLoader';
-import { createTokenRateLimiter } from '../tokens/tokenRateLimiter';
 import { createTokenService } from '../tokens/tokenService';
 import type { AppDependencies, AppServices } from './appServices';
 import { createDefaultAzureCredential } from './defaultAzureCredential';
@@ -77,6 +78,10 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     clock,
   });
   const audit = createAuditLog(tables.Audit, clock);
+  const budgets = createCallerBudgets(createSubjectBudget({ table: tables.RateLimits, clock, sleep }), {
+    tokensPerMinute: config.tokens.rateLimitPerMinute,
+    ...config.budgets,
+  });
   const identityStore = createIdentityStore(tables);
   const identities = createIdentityService({
     store: identityStore,
@@ -93,12 +98,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     store: identityStore,
     audit,
     cache: tokenCache,
-    rateLimiter: createTokenRateLimiter({
-      table: tables.RateLimits,
-      perMinute: config.tokens.rateLimitPerMinute,
-      clock,
-      sleep,
-    }),
+    takeIssuance: (subjectId) => budgets.takeTokenIssuance(subjectId),
     defaultScopes: config.tokens.defaultScopes,
     userAllowedScopes: config.tokens.userAllowedScopes,
     adminAllowedScopes: config.tokens.adminAllowedScopes,
@@ -151,6 +151,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     calls,
     erasure: createSubjectErasure({ calls, identities }),
     audit,
+    budgets,
     ready,
     health: () =>
       checkHealth({

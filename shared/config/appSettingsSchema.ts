@@ -152,7 +152,16 @@ export const appSettingsSchema = z.object({
     .default([...acsScopes])
     .describe('Scopes an admin may ask for on a service or bot identity.'),
   TOKEN_RATE_LIMIT_PER_MINUTE: integer(1, 100_000, 60).describe(
-    'Tokens one subject may be issued per minute, across all instances.',
+    'Tokens ACS may issue to one subject per minute (sliding window, across all instances); cache hits do not count.',
+  ),
+  SUBJECT_ACS_BUDGET_PER_MINUTE: integer(1, 100_000, 30).describe(
+    'Requests a minute from one user that reach ACS or Microsoft Graph (revoke, identities, calls, rooms), across all instances.',
+  ),
+  ADMIN_ACS_BUDGET_PER_MINUTE: integer(1, 100_000, 300).describe(
+    'The same budget for callers with the admin role.',
+  ),
+  PSTN_CALLS_PER_HOUR: integer(0, 100_000, 10).describe(
+    'Phone calls (outbound or added to a call) one subject may place per hour, across all instances; 0: none.',
   ),
   IDENTITY_CAP_PER_SUBJECT: integer(1, 1000, 10).describe('ACS identities one subject may hold.'),
 

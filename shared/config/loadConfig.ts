@@ -64,6 +64,11 @@ function toAppConfig(settings: AppSettings): AppConfig {
       cacheMinLifetimeMinutes: settings.TOKEN_CACHE_MIN_LIFETIME_MINUTES,
     },
     identities: { capPerSubject: settings.IDENTITY_CAP_PER_SUBJECT },
+    budgets: {
+      acsPerMinute: settings.SUBJECT_ACS_BUDGET_PER_MINUTE,
+      adminAcsPerMinute: settings.ADMIN_ACS_BUDGET_PER_MINUTE,
+      pstnPerHour: settings.PSTN_CALLS_PER_HOUR,
+    },
     calls: {
       maxInvitees: settings.CALLS_MAX_INVITEES,
       maxDurationHours: settings.CALLS_MAX_DURATION_HOURS,

@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/auditLog';
 import { conflict, dependencyUnavailable, forbidden, notFound } from '../errors/serviceError';
 import type { IdentityRecord, SubjectIdentity } from './identityRecords';
 import type { Versioned } from '../storage/versioned';
-import type { DefaultEntity, IdentityStore } from './identityStore';
+import type { DefaultEntity, IdentityStore, SlotEntity } from './identityStore';
 import { backoffDelay } from '../retry/backoff';
 import { systemClock, type Clock } from '../time/clock';
 import { realSleep, type Sleep } from '../time/sleep';
@@ -34,9 +34,12 @@ export interface IdentityService {
   assertLinked(subjectId: string, communicationUserId: string): Promise<void>;
   listForSubject(subjectId: string): Promise<SubjectIdentity[]>;
   addIdentity(subjectId: string, label: string): Promise<SubjectIdentity>;
-  /** Unlinks; deletes the ACS identity when no subject is left on it. */
+  /**
+   * Unlinks; deletes the ACS identity when no subject is left on it, unless it is a service identity: those
+   * belong to admins, and a user may only unlink them.
+   */
   removeIdentity(subjectId: string, communicationUserId: string): Promise<void>;
-  /** Every link of the subject, and every identity left with no subject. */
+  /** Every link of the subject, and every identity of theirs left with no subject (never a service one). */
   eraseSubject(subjectId: string): Promise<void>;
   createServiceIdentity(actor: string, subjects: string[], label: string): Promise<IdentityRecord>;
   getIdentity(communicationUserId: string): Promise<IdentityRecord>;
@@ -154,7 +157,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
   /** Points the subject's default at its oldest remaining identity, or clears it. */
   const repairDefault = async (subjectId: string, removedId: string) => {
-    const { links, default: current } = await store.readSubject(subjectId);
+    const { links, default: current, slots } = await store.readSubject(subjectId);
     if (!current || current.value.communicationUserId !== removedId) return;
     const next = links
       .filter((link) => link.communicationUserId !== removedId)
@@ -164,13 +167,20 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         { ...current.value, state: 'ready', communicationUserId: next.communicationUserId },
         current.etag,
       );
+      // The default has a place of its own under the cap: the promoted identity gives its slot back.
+      const slot = slots.find((held) => held.value.communicationUserId === next.communicationUserId);
+      if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
     } else {
       await store.deleteDefault(subjectId, current.etag);
     }
   };
 
-  /** Deletes the identity in ACS and its meta when no subject is left on it. */
+  /**
+   * On a user's way out (remove, erase): deletes the identity in ACS and its meta when no subject is left on
+   * it. A service identity stays, with or without subjects: it belongs to the admins who made it.
+   */
   const deleteIfOrphaned = async (actor: string, communicationUserId: string) => {
+    if ((await store.readMeta(communicationUserId))?.kind === 'service') return;
     if ((await store.subjectsOf(communicationUserId, 1)).length > 0) return;
     await deleteInAcs(communicationUserId);
     await store.deleteMeta(communicationUserId);
@@ -186,6 +196,48 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     await store.unlink(subjectId, communicationUserId);
     await repairDefault(subjectId, communicationUserId);
     await audit.record({ action: 'identity.unlinked', actor, subjectId, communicationUserId });
+  };
+
+  /**
+   * A place under the cap for one more identity, taken before ACS is asked for it: the free slot with the
+   * lowest number is inserted (an insert loses to a concurrent one, on any instance), or a reservation a
+   * crash left behind is taken over after its lease. No place left: 409.
+   */
+  const reserveSlot = async (subjectId: string): Promise<Versioned<SlotEntity>> => {
+    const extras = options.capPerSubject - 1;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const { slots } = await store.readSubject(subjectId);
+      const taken = new Set(slots.map((slot) => slot.value.index));
+      const free = Array.from({ length: extras }, (_, i) => i + 1).find((index) => !taken.has(index));
+      const reservation: Omit<SlotEntity, 'index'> = {
+        subjectId,
+        state: 'reserved',
+        reservedAt: clock().getTime(),
+      };
+      if (free !== undefined) {
+        const slot = await store.createSlot({ ...reservation, index: free });
+        if (slot) return slot;
+      } else {
+        const abandoned = slots.find(
+          (slot) => slot.value.state === 'reserved' && clock().getTime() - slot.value.reservedAt > leaseMs,
+        );
+        if (!abandoned) {
+          throw conflict(`A subject may hold at most ${options.capPerSubject} identities.`, {
+            code: 'IdentityCapReached',
+          });
+        }
+        const slot = await store.replaceSlot(
+          { ...reservation, index: abandoned.value.index },
+          abandoned.etag,
+        );
+        if (slot) return slot;
+      }
+      await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 100 }));
+    }
+    throw dependencyUnavailable('Identities are being added by many requests at once; try again.', {
+      retryAfterSeconds: 1,
+      code: 'IdentityCreationPending',
+    });
   };
 
   const getIdentity = async (communicationUserId: string): Promise<IdentityRecord> => {
@@ -214,16 +266,29 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     async addIdentity(subjectId, label) {
       // Make sure the default exists first, so that an extra identity is never taken for the default.
       await defaultIdentity(subjectId);
-      const { links } = await store.readSubject(subjectId);
-      if (links.length >= options.capPerSubject) {
-        throw conflict(`A subject may hold at most ${options.capPerSubject} identities.`, {
-          code: 'IdentityCapReached',
-        });
+      const slot = await reserveSlot(subjectId);
+      let communicationUserId: string;
+      try {
+        communicationUserId = await acs.createIdentity();
+      } catch (error) {
+        // Give the place back, so a failure costs the subject nothing.
+        await store.deleteSlot(subjectId, slot.value.index, slot.etag).catch(() => undefined);
+        throw error;
       }
-      const communicationUserId = await acs.createIdentity();
       const createdAt = clock().toISOString();
       await store.writeMeta({ communicationUserId, label, kind: 'user', createdAt });
       await store.link({ subjectId, communicationUserId, label, createdAt });
+      const held = await store.replaceSlot({ ...slot.value, state: 'held', communicationUserId }, slot.etag);
+      if (!held) {
+        // The reservation outlived its lease and was taken over: this identity has no place under the cap.
+        await store.unlink(subjectId, communicationUserId);
+        await deleteInAcs(communicationUserId);
+        await store.deleteMeta(communicationUserId);
+        throw dependencyUnavailable('Adding the identity took too long; try again.', {
+          retryAfterSeconds: 1,
+          code: 'IdentityCreationPending',
+        });
+      }
       await audit.record({ action: 'identity.created', actor: subjectId, subjectId, communicationUserId });
       return { communicationUserId, label, isDefault: false, createdAt };
     },
@@ -234,10 +299,13 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       }
       await unlinkEverywhere(subjectId, subjectId, communicationUserId);
       await deleteIfOrphaned(subjectId, communicationUserId);
+      const { slots } = await store.readSubject(subjectId);
+      const slot = slots.find((held) => held.value.communicationUserId === communicationUserId);
+      if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
     },
 
     async eraseSubject(subjectId) {
-      const { links, default: current } = await store.readSubject(subjectId);
+      const { links, default: current, slots } = await store.readSubject(subjectId);
       for (const link of links) {
         await store.unlink(subjectId, link.communicationUserId);
         await deleteIfOrphaned(subjectId, link.communicationUserId);
@@ -248,6 +316,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         await store.unlink(subjectId, pendingId);
         await deleteIfOrphaned(subjectId, pendingId);
       }
+      for (const slot of slots) await store.deleteSlot(subjectId, slot.value.index);
       if (current) await store.deleteDefault(subjectId);
       await audit.record({ action: 'subject.erased', actor: subjectId, subjectId });
     },

@@ -14,6 +14,7 @@ import {
  * Layout (keys are SHA-256 digests of the ids, see tableKey; the ids themselves are properties):
  *   Subjects   PK=key(subject)  RK="identity_"+key(identity)  a link: {subjectId, communicationUserId, label, createdAt}
  *   Subjects   PK=key(subject)  RK="default"                 the default identity and its creation lease
+ *   Subjects   PK=key(subject)  RK="slot_"+NNN              a place under the cap for one extra identity
  *   Identities PK=key(identity) RK="identity"                meta: {communicationUserId, label, kind, createdAt}
  *   Identities PK=key(identity) RK="subject_"+key(subject)   reverse link: {subjectId, communicationUserId}
  * A link is written reverse-first and removed forward-first: the forward link is what authorizes a
@@ -46,7 +47,23 @@ export interface DefaultEntity {
   createdAt?: string;
 }
 
+/**
+ * One of the cap's places for an extra identity (the default has its own). Slot rows are inserted, never
+ * upserted, and their keys are the numbers 1..cap-1, so no more than cap-1 can exist at once: an identity
+ * is created in ACS only after its slot row is in. `reserved` while ACS creates it; `held` once linked.
+ */
+export interface SlotEntity {
+  subjectId: string;
+  index: number;
+  state: 'reserved' | 'held';
+  /** Epoch ms of the reservation: a reservation older than the lease was left by a crash. */
+  reservedAt: number;
+  communicationUserId?: string | undefined;
+}
+
 const defaultRowKey = 'default';
+const slotPrefix = 'slot_';
+const slotRowKey = (index: number) => `${slotPrefix}${String(index).padStart(4, '0')}`;
 const metaRowKey = 'identity';
 const linkPrefix = 'identity_';
 const reversePrefix = 'subject_';
@@ -68,9 +85,20 @@ export interface IdentityStore {
   /** Removes both directions, forward first. Idempotent. */
   unlink(subjectId: string, communicationUserId: string): Promise<void>;
   readLink(subjectId: string, communicationUserId: string): Promise<LinkEntity | undefined>;
-  /** The subject's partition in one query: its links and its default row. */
-  readSubject(subjectId: string): Promise<{ links: LinkEntity[]; default?: Versioned<DefaultEntity> }>;
+  /** The subject's partition in one query: its links, its default row and its slots. */
+  readSubject(subjectId: string): Promise<SubjectRows>;
+  /** undefined when the slot is taken. */
+  createSlot(slot: SlotEntity): Promise<Versioned<SlotEntity> | undefined>;
+  /** undefined when the slot changed since it was read. */
+  replaceSlot(slot: SlotEntity, etag: string): Promise<Versioned<SlotEntity> | undefined>;
+  deleteSlot(subjectId: string, index: number, etag?: string): Promise<void>;
   subjectsOf(communicationUserId: string, limit?: number): Promise<string[]>;
+}
+
+export interface SubjectRows {
+  links: LinkEntity[];
+  default?: Versioned<DefaultEntity> | undefined;
+  slots: Versioned<SlotEntity>[];
 }
 
 export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Identities'>): IdentityStore {
@@ -152,6 +180,7 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
     },
     async readSubject(subjectId) {
       const links: LinkEntity[] = [];
+      const slots: Versioned<SlotEntity>[] = [];
       let defaultRow: Versioned<DefaultEntity> | undefined;
       try {
         const rows = subjects.listEntities<Record<string, unknown>>({
@@ -160,11 +189,45 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
         for await (const row of rows) {
           if (row.rowKey === defaultRowKey) defaultRow = { value: toDefault(row), etag: row.etag };
           else if (row.rowKey?.startsWith(linkPrefix)) links.push(toLink(row));
+          else if (row.rowKey?.startsWith(slotPrefix)) slots.push({ value: toSlot(row), etag: row.etag });
         }
       } catch (error) {
         throw asStorageUnavailable(error);
       }
-      return { links, ...(defaultRow ? { default: defaultRow } : {}) };
+      return { links, default: defaultRow, slots };
+    },
+    async createSlot(slot) {
+      try {
+        const result = await subjects.createEntity({
+          partitionKey: tableKey(slot.subjectId),
+          rowKey: slotRowKey(slot.index),
+          ...withoutUndefined(slot),
+        });
+        return { value: slot, etag: result.etag ?? '' };
+      } catch (error) {
+        if (isConflict(error)) return undefined;
+        throw asStorageUnavailable(error);
+      }
+    },
+    async replaceSlot(slot, etag) {
+      try {
+        const result = await subjects.updateEntity(
+          {
+            partitionKey: tableKey(slot.subjectId),
+            rowKey: slotRowKey(slot.index),
+            ...withoutUndefined(slot),
+          },
+          'Replace',
+          { etag },
+        );
+        return { value: slot, etag: result.etag ?? '' };
+      } catch (error) {
+        if (isPreconditionFailed(error) || isNotFound(error)) return undefined;
+        throw asStorageUnavailable(error);
+      }
+    },
+    async deleteSlot(subjectId, index, etag) {
+      await deleteTableRow(subjects, tableKey(subjectId), slotRowKey(index), etag);
     },
     async subjectsOf(communicationUserId, limit) {
       const found: string[] = [];
@@ -199,6 +262,20 @@ function toDefault(row: Record<string, unknown>): DefaultEntity {
     ...(row.communicationUserId ? { communicationUserId: text(row.communicationUserId) } : {}),
     ...(row.createdAt ? { createdAt: text(row.createdAt) } : {}),
   };
+}
+
+function toSlot(row: Record<string, unknown>): SlotEntity {
+  return {
+    subjectId: text(row.subjectId),
+    index: Number(row.index ?? 0),
+    state: row.state === 'held' ? 'held' : 'reserved',
+    reservedAt: Number(row.reservedAt ?? 0),
+    ...(row.communicationUserId ? { communicationUserId: text(row.communicationUserId) } : {}),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 function toLink(row: Record<string, unknown>): LinkEntity {

@@ -9,14 +9,14 @@ import type { IdentityStore } from '../identity/identityStore';
 import type { IssuedToken } from './issuedToken';
 import { assertScopesAllowed, defaultExpiresInMinutes } from './scopePolicy';
 import type { TokenCache } from './tokenCache';
-import type { TokenRateLimiter } from './tokenRateLimiter';
 
 export interface TokenServiceOptions {
   acs: AcsIdentityGateway;
   identities: IdentityService;
   store: IdentityStore;
   audit: AuditLog;
-  rateLimiter: TokenRateLimiter;
+  /** Counts one token issued by ACS against the subject's budget; throws 429 when it is spent. */
+  takeIssuance: (subjectId: string) => Promise<void>;
   cache?: TokenCache;
   defaultScopes: AcsScope[];
   userAllowedScopes: AcsScope[];
@@ -56,7 +56,7 @@ export interface TokenService {
 }
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const { acs, identities, store, audit, rateLimiter, cache } = options;
+  const { acs, identities, store, audit, takeIssuance, cache } = options;
   const clock = options.clock ?? systemClock;
 
   /**
@@ -75,7 +75,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const communicationUserId = await identity();
       return { communicationUserId, cached: await cache?.find(communicationUserId, scopes, latestExpiry) };
     };
-    const [{ communicationUserId, cached }] = await Promise.all([lookup(), rateLimiter.take(actor)]);
+    const [{ communicationUserId, cached }] = await Promise.all([lookup(), takeIssuance(actor)]);
     const token: AcsToken =
       cached?.token ?? (await acs.issueToken(communicationUserId, scopes, expiresInMinutes));
     const expiresOn = token.expiresOn.toISOString();
@@ -146,7 +146,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           code: 'NoObjectId',
         });
       }
-      await rateLimiter.take(caller.subjectId);
+      await takeIssuance(caller.subjectId);
       const token = await acs.exchangeTeamsToken(teamsUserAadToken, options.teamsAppId, objectId);
       const expiresOn = token.expiresOn.toISOString();
       await audit.record({

@@ -294,3 +294,64 @@ describe('N:N links, admin and erasure', () => {
     expect(rows.join('\n')).not.toContain(issued.token);
   });
 });
+
+describe('the identity cap, exactly', () => {
+  it('holds under 30 simultaneous adds: cap-1 extras are created in ACS, the rest get 409', async () => {
+    const capped = createAppServices(stack.config({ IDENTITY_CAP_PER_SUBJECT: '4' }));
+    await capped.ready();
+    await capped.identities.defaultIdentity('crowd');
+    const before = stack.emulator.identities().length;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, () => capped.identities.addIdentity('crowd', 'extra')),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(3);
+    expect(
+      outcomes
+        .filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+        .map((outcome) => (outcome.reason as { code?: string }).code),
+    ).toEqual(Array(27).fill('IdentityCapReached'));
+    expect(stack.emulator.identities().length - before).toBe(3);
+    expect(await capped.identities.listForSubject('crowd')).toHaveLength(4);
+  });
+
+  it('gives the place back when ACS fails, and takes over a reservation a crash left behind', async () => {
+    const capped = createAppServices(stack.config({ IDENTITY_CAP_PER_SUBJECT: '2' }));
+    await capped.ready();
+    await capped.identities.defaultIdentity('fragile');
+    stack.emulator.injectFaults({ count: 4, status: 503, operation: 'createIdentity' });
+    await expect(capped.identities.addIdentity('fragile', 'extra')).rejects.toMatchObject({ status: 503 });
+    const extra = await capped.identities.addIdentity('fragile', 'extra');
+    await capped.identities.removeIdentity('fragile', extra.communicationUserId);
+
+    // A process that died between reserving the only place and creating the identity.
+    await identityStoreOf(capped.config).createSlot({
+      subjectId: 'fragile',
+      index: 1,
+      state: 'reserved',
+      reservedAt: Date.now() - 60_000,
+    });
+    expect(await capped.identities.addIdentity('fragile', 'after-crash')).toMatchObject({
+      label: 'after-crash',
+    });
+    await expect(capped.identities.addIdentity('fragile', 'one-too-many')).rejects.toMatchObject({
+      status: 409,
+      code: 'IdentityCapReached',
+    });
+  });
+});
+
+describe('service identities belong to admins', () => {
+  it('a user linked to one can only unlink it, by removing it or by erasing themselves', async () => {
+    const bot = await services.identities.createServiceIdentity('admin-1', ['ursula', 'victor'], 'bot');
+    await services.identities.removeIdentity('ursula', bot.communicationUserId);
+    await services.identities.eraseSubject('victor');
+    // Nobody is linked now, and still the identity lives, in ACS and for the admin.
+    expect((await services.identities.getIdentity(bot.communicationUserId)).subjects).toEqual([]);
+    expect(liveIdentities().some((identity) => identity.id === bot.communicationUserId)).toBe(true);
+    const issued = await services.tokens.issueForIdentity(caller('admin-1', true), {
+      communicationUserId: bot.communicationUserId,
+      scopes: ['voip'],
+    });
+    expect((await validate(issued.token)).valid).toBe(true);
+  });
+});

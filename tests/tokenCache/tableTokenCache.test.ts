@@ -1,4 +1,4 @@
-import { identityStoreOf, tablesOf } from '../support/storageOf';
+import { identityStoreOf } from '../support/storageOf';
 import { realSleep } from '../../shared/time/sleep';
 import { randomBytes } from 'node:crypto';
 import { TableClient, type TableEntityResult } from '@azure/data-tables';
@@ -12,7 +12,6 @@ import { createAppServices } from '../../shared/composition/createAppServices';
 import { tableKey } from '../../shared/storage/tableKey';
 import { createTableTokenCache } from '../../shared/tokens/tableTokenCache';
 import { tokenCacheKeyLoader } from '../../shared/tokens/tokenCacheKeyLoader';
-import { createTokenRateLimiter } from '../../shared/tokens/tokenRateLimiter';
 import { createTokenService } from '../../shared/tokens/tokenService';
 import { startKeyVaultTestServer, type KeyVaultTestServer } from '../support/keyVaultTestServer';
 import { movableClock } from '../support/movableClock';
@@ -336,7 +335,7 @@ describe('cache failures', () => {
         identities: services.identities,
         store: identityStoreOf(services.config),
         audit: services.audit,
-        rateLimiter: createTokenRateLimiter({ table: tablesOf(services.config).RateLimits, perMinute: 1000 }),
+        takeIssuance: async () => undefined,
         cache: createTableTokenCache({
           table,
           key: tokenCacheKeyLoader(config.tokens.cacheKey, undefined),

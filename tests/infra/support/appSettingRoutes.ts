@@ -39,9 +39,6 @@ export const secretSettings: ReadonlyArray<{ name: string; why: string }> = [
  */
 export const announcedSettings: readonly string[] = [
   'API_EXPLORER_ENABLED',
-  'SUBJECT_ACS_BUDGET_PER_MINUTE',
-  'ADMIN_ACS_BUDGET_PER_MINUTE',
-  'PSTN_CALLS_PER_HOUR',
   'TOKEN_HIT_FLOOD_PER_MINUTE',
   'CALLBACK_BASE_URL',
   'CALL_AUTOMATION_ISSUER',

@@ -1,0 +1,57 @@
+import type { Caller } from '../auth/caller';
+import type { BudgetRule, SubjectBudget } from './subjectBudget';
+
+/** What a route spends: calls that reach ACS or Graph, or calls to the phone network. */
+export type RouteBudget = 'acs' | 'pstn';
+
+export interface BudgetLimits {
+  tokensPerMinute: number;
+  acsPerMinute: number;
+  adminAcsPerMinute: number;
+  pstnPerHour: number;
+}
+
+export interface CallerBudgets {
+  /** One unit of the route's budget for the caller (admins have a larger ACS budget). */
+  take(caller: Caller, budget: RouteBudget): Promise<void>;
+  /** One token issued by ACS for the subject (cache hits cost nothing). */
+  takeTokenIssuance(subjectId: string): Promise<void>;
+}
+
+const minuteMs = 60_000;
+const hourMs = 60 * minuteMs;
+
+/**
+ * The budgets, with their limits from the configuration. ACS throttles per resource, so one subject must
+ * not be able to spend what every user shares; phone calls cost money, so they have a budget of their own.
+ */
+export function createCallerBudgets(budget: SubjectBudget, limits: BudgetLimits): CallerBudgets {
+  const tokens: BudgetRule = {
+    name: 'tokens',
+    limit: limits.tokensPerMinute,
+    windowMs: minuteMs,
+    code: 'TokenRateLimited',
+    describe: `At most ${limits.tokensPerMinute} tokens a minute may be issued to one subject.`,
+  };
+  const acs = (limit: number): BudgetRule => ({
+    name: 'acs',
+    limit,
+    windowMs: minuteMs,
+    code: 'AcsBudgetExceeded',
+    describe: `At most ${limit} requests a minute that reach Azure Communication Services may come from one subject.`,
+  });
+  const pstn: BudgetRule = {
+    name: 'pstn',
+    limit: limits.pstnPerHour,
+    windowMs: hourMs,
+    code: 'PstnBudgetExceeded',
+    describe: `At most ${limits.pstnPerHour} phone calls an hour may be placed by one subject.`,
+  };
+  const userAcs = acs(limits.acsPerMinute);
+  const adminAcs = acs(limits.adminAcsPerMinute);
+  return {
+    take: (caller, kind) =>
+      budget.take(caller.subjectId, kind === 'pstn' ? pstn : caller.isAdmin ? adminAcs : userAcs),
+    takeTokenIssuance: (subjectId) => budget.take(subjectId, tokens),
+  };
+}
