@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runningServiceUrl } from './runningService';
 
 /**
  * `npm run token -- <subject> [--admin] [--role NAME]...`: asks the running local service's dev
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   }
   const roles = args.flatMap((arg, index) => (args[index - 1] === '--role' ? [arg] : []));
   if (args.includes('--admin')) roles.push(process.env.AUTH_ADMIN_ROLE ?? 'admin');
-  const base = process.env.SERVICE_URL ?? `http://localhost:${process.env.PORT ?? 7071}`;
+  const base = runningServiceUrl();
   let response: Response;
   try {
     response = await fetch(`${base}/dev/token`, {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../shared/config/configError';
+import { readLocalRunSettings } from './localRunSettings';
 import { readLocalSettings } from './localSettings';
+import { removeServiceUrl, writeServiceUrl } from './serviceUrlFile';
 import { startLocalStack } from './startLocalStack';
 
 /**
@@ -12,9 +13,9 @@ async function main(): Promise<void> {
   const appRoot = resolve(__dirname, '..', '..');
   const json = process.argv.includes('--json');
   const settings = readLocalSettings(resolve(appRoot, 'local.settings.json'), process.env);
-  const port = Number(settings.PORT ?? 7071);
-  const inMemory = settings.LOCAL_IN_MEMORY === '1' || settings.LOCAL_IN_MEMORY === 'true';
-  const dataDir = inMemory ? undefined : resolve(appRoot, settings.LOCAL_DATA_DIR ?? '.data');
+  const { PORT: port, LOCAL_IN_MEMORY: inMemory, LOCAL_DATA_DIR } = readLocalRunSettings(settings);
+  const stateDir = resolve(appRoot, LOCAL_DATA_DIR);
+  const dataDir = inMemory ? undefined : stateDir;
 
   const stack = await startLocalStack({
     appRoot,
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     ...(json ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   });
 
+  writeServiceUrl(stateDir, stack.url);
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ url: stack.url, issuer: stack.issuer, emulatorUrl: stack.emulatorUrl, tablesUrl: stack.tablesUrl })}\n`,
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    removeServiceUrl(stateDir);
     await stack.close();
     process.exit(0);
   };
@@ -64,7 +67,12 @@ function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && error.name === 'PortInUseError')) {
+  // The app's own ConfigError arrives wrapped by the host that loaded the app (and, bundled, is another
+  // class than ours): say what is wrong with the settings, not which file was being loaded.
+  const configError = findConfigError(error);
+  if (configError) {
+    console.error(`Cannot start: ${configError.message}`);
+  } else if (error instanceof Error && error.name === 'PortInUseError') {
     console.error(`Cannot start: ${error.message}`);
   } else {
     console.error(
@@ -73,3 +81,10 @@ main().catch((error: unknown) => {
   }
   process.exit(1);
 });
+
+function findConfigError(error: unknown): Error | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.name === 'ConfigError') return cause;
+  }
+  return undefined;
+}

@@ -28,6 +28,7 @@ export interface LocalStack {
 }
 
 export const localAudience = 'api://acs-trusted-service-local';
+export const localDevOrigins = ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:3000'];
 
 /**
  * Everything a developer needs on one machine: Azurite's Table service, the ACS emulator and the dev
@@ -63,6 +64,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const issuer = `${baseUrl}/dev`;
     settings.AUTH_ISSUER ??= issuer;
     settings.AUTH_AUDIENCE ??= localAudience;
+    // Pages served by the usual front-end dev servers may call the API; the web app at / needs no CORS.
+    settings.CORS_ALLOWED_ORIGINS ??= localDevOrigins.join(',');
+    settings.API_EXPLORER_ENABLED ??= 'true';
     if (!settings.TOKEN_CACHE_KEY && !settings.KEY_VAULT_URL) {
       settings.TOKEN_CACHE_KEY = localCacheKey(options.dataDir);
     }

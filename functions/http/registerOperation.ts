@@ -127,6 +127,7 @@ async function authorize(
 function success(operation: Operation, result: unknown): HttpResponseInit {
   const reply = result instanceof Reply ? result.init : { status: operation.response.status, body: result };
   const headers = { 'cache-control': 'no-store', ...reply.headers };
+  if ('raw' in reply && reply.raw !== undefined) return { status: reply.status, body: reply.raw, headers };
   if (reply.status === 204 || reply.body === undefined) return { status: reply.status, headers };
   return { status: reply.status, jsonBody: reply.body, headers };
 }

@@ -50,6 +50,13 @@ export function callOperations(limits: { maxInvitees: number }) {
           caller: 'user',
           body: { groupCallId: '00000000-0000-0000-0000-000000000000' },
         },
+        {
+          status: 400,
+          code: 'ValidationFailed',
+          summary: 'A title with a control character.',
+          caller: 'user',
+          body: { title: 'Stand-up\u0007' },
+        },
       ],
     }),
     listCalls: defineOperation({

@@ -3,6 +3,7 @@ import { callKinds, callStatuses, inviteeRoles, type Call } from '../calls/call'
 import type { CreateCallRequest, InviteeInput, UpdateCallRequest } from '../calls/callRequests';
 import { teamsMeetingLinkSchema } from '../graph/teamsMeetingLink';
 import { expiresInMinutesSchema } from '../tokens/scopePolicy';
+import { humanTextSchema } from './humanTextSchema';
 import { subjectIdSchema } from './identitySchemas';
 
 export const maxCallTitleLength = 200;
@@ -29,7 +30,7 @@ export const groupCallIdSchema = z
 /** ISO 8601 with an offset (`Z` or `+hh:mm`): a time without one is ambiguous. */
 export const callTimeSchema = z.iso.datetime({ offset: true });
 
-export const callTitleSchema = z.string().trim().max(maxCallTitleLength);
+export const callTitleSchema = humanTextSchema({ max: maxCallTitleLength });
 
 export const inviteeSchema = z.union([
   subjectIdSchema,

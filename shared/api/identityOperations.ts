@@ -37,6 +37,13 @@ export const identityOperations = {
         caller: 'user',
         body: { label: ' ' },
       },
+      {
+        status: 400,
+        code: 'ValidationFailed',
+        summary: 'A label with a bidi override, which would show another text than it holds.',
+        caller: 'user',
+        body: { label: 'invoice\u202Efdp.exe' },
+      },
     ],
   }),
   removeMyIdentity: defineOperation({

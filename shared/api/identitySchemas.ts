@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { maxSubjectIdLength } from '../auth/caller';
 import { communicationUserIdSchema } from '../identity/communicationUserId';
+import { humanTextSchema } from './humanTextSchema';
 
-export const labelSchema = z.string().trim().min(1).max(100);
+export const labelSchema = humanTextSchema({ min: 1, max: 100 });
 export const subjectIdSchema = z.string().min(1).max(maxSubjectIdLength);
 
 export const communicationUserIdParamsSchema = z.object({ communicationUserId: communicationUserIdSchema });

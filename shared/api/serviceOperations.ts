@@ -14,6 +14,17 @@ export const serviceOperations = {
     response: { status: 200, description: 'Every dependency is up.', schema: healthReportSchema },
     problems: [503],
   }),
+  apiExplorer: defineOperation({
+    name: 'apiExplorer',
+    method: 'GET',
+    route: 'docs/{*file}',
+    access: 'anonymous',
+    summary:
+      'The API explorer (Swagger UI) for this document, at `/api/docs/`, where API_EXPLORER_ENABLED is on.',
+    params: z.object({ file: z.string().max(64).optional() }),
+    response: { status: 200, description: 'A page or an asset of the explorer.' },
+    problems: [404],
+  }),
   openApi: defineOperation({
     name: 'openApi',
     method: 'GET',

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { odata, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { badRequest } from '../errors/serviceError';
 import { asStorageUnavailable } from '../storage/storageFailure';
+import { decodePageToken, encodePageToken } from '../storage/pageToken';
+import { readPartitionPage, type PartitionRow } from '../storage/partitionPage';
 import { tableKey } from '../storage/tableKey';
 import { systemClock, type Clock } from '../time/clock';
 import type { AuditAction, AuditEntry, AuditEvent } from './auditEvent';
@@ -30,6 +32,7 @@ export interface AuditLog {
  * from the largest epoch milliseconds, then a random id so events in one millisecond never collide.
  */
 const maxEpochMs = 9_999_999_999_999;
+const rowKeyPattern = /^\d{13}_[0-9a-f-]{36}$/;
 
 export function createAuditLog(table: TableClient, clock: Clock = systemClock): AuditLog {
   return {
@@ -61,23 +64,18 @@ export function createAuditLog(table: TableClient, clock: Clock = systemClock): 
 
     async list(page) {
       const partitionKey = trailPartition(page);
-      const pages = table
-        .listEntities<Record<string, string>>({
-          queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
-        })
-        .byPage({
-          maxPageSize: page.limit,
-          ...(page.continuationToken ? { continuationToken: decodeToken(page.continuationToken) } : {}),
-        });
-      try {
-        const first = await pages.next();
-        if (first.done) return { entries: [] };
-        const entries = first.value.map(toEntry);
-        const next = first.value.continuationToken;
-        return { entries, ...(next ? { continuationToken: Buffer.from(next).toString('base64url') } : {}) };
-      } catch (error) {
-        throw asStorageUnavailable(error);
-      }
+      const after =
+        page.continuationToken === undefined
+          ? undefined
+          : decodePageToken(page.continuationToken, { rowKeyPattern, partitionKey });
+      const read = await readPartitionPage(table, partitionKey, { limit: page.limit, after });
+      const entries = read.rows.map(toEntry);
+      return {
+        entries,
+        ...(read.after === undefined
+          ? {}
+          : { continuationToken: encodePageToken(read.after, { partitionKey }) }),
+      };
     },
   };
 }
@@ -94,26 +92,25 @@ function trailPartition(query: AuditQuery): string {
   });
 }
 
-function decodeToken(token: string): string {
-  const decoded = Buffer.from(token, 'base64url').toString('utf8');
-  // The SDK's own tokens are base64 of JSON; anything else is a client's invention.
-  try {
-    JSON.parse(Buffer.from(decoded, 'base64').toString('utf8'));
-  } catch {
-    throw badRequest('The continuation token is not valid.', { code: 'InvalidContinuationToken' });
-  }
-  return decoded;
-}
-
-function toEntry(row: Record<string, string>): AuditEntry {
+function toEntry(row: PartitionRow): AuditEntry {
+  const text = (name: string): string => {
+    const value = row[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const [subjectId, communicationUserId, scopes, expiresOn] = [
+    text('subjectId'),
+    text('communicationUserId'),
+    text('scopes'),
+    text('expiresOn'),
+  ];
   return {
-    id: row.id ?? '',
-    at: row.at ?? '',
-    action: row.action as AuditAction,
-    actor: row.actor ?? '',
-    ...(row.subjectId ? { subjectId: row.subjectId } : {}),
-    ...(row.communicationUserId ? { communicationUserId: row.communicationUserId } : {}),
-    ...(row.scopes ? { scopes: row.scopes.split(',') } : {}),
-    ...(row.expiresOn ? { expiresOn: row.expiresOn } : {}),
+    id: text('id'),
+    at: text('at'),
+    action: text('action') as AuditAction,
+    actor: text('actor'),
+    ...(subjectId ? { subjectId } : {}),
+    ...(communicationUserId ? { communicationUserId } : {}),
+    ...(scopes ? { scopes: scopes.split(',') } : {}),
+    ...(expiresOn ? { expiresOn } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { dependencyUnavailable, unauthorized } from '../errors/serviceError';
+import { HealthProbeFailure } from '../health/healthProbeFailure';
 import { systemClock, type Clock } from '../time/clock';
 import { maxSubjectIdLength, type Caller } from './caller';
 
@@ -23,6 +24,11 @@ export interface BearerTokenVerifierOptions {
 export interface BearerTokenVerifier {
   /** Resolves to the caller, or rejects with 401 (bad token) or 503 (the issuer cannot be reached). */
   verify(authorizationHeader: string | null | undefined): Promise<Caller>;
+  /**
+   * Health: discovery answers and the key set can be read (from cache while jose deems it fresh). Throws a
+   * HealthProbeFailure naming the step that failed.
+   */
+  probe(): Promise<void>;
 }
 
 const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
@@ -67,6 +73,19 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
   };
 
   return {
+    async probe() {
+      let keys: KeySet;
+      try {
+        keys = await currentKeySet();
+      } catch {
+        throw new HealthProbeFailure('OIDC discovery failed');
+      }
+      try {
+        if (!keys.fresh) await keys.reload();
+      } catch {
+        throw new HealthProbeFailure('the JWKS cannot be read');
+      }
+    },
     async verify(authorizationHeader) {
       const token = bearerToken(authorizationHeader);
       let keys: KeySet;

@@ -1,6 +1,6 @@
-import { odata, type TableClient } from '@azure/data-tables';
-import { z } from 'zod';
-import { badRequest } from '../errors/serviceError';
+import type { TableClient } from '@azure/data-tables';
+import { decodePageToken, encodePageToken } from '../storage/pageToken';
+import { readPartitionPage, type PartitionRow } from '../storage/partitionPage';
 import { asStorageUnavailable, isNotFound, isPreconditionFailed } from '../storage/storageFailure';
 import { tableKey } from '../storage/tableKey';
 import type { Call } from './call';
@@ -76,35 +76,13 @@ export function createCallIndex(table: TableClient): CallIndex {
       }
     },
     async page(subjectId, { limit, after }) {
-      const partitionKey = tableKey(subjectId);
-      const filter =
-        after === undefined
-          ? odata`PartitionKey eq ${partitionKey}`
-          : odata`PartitionKey eq ${partitionKey} and RowKey gt ${after}`;
-      const rows: CallIndexRow[] = [];
-      try {
-        // One row more than asked tells whether another page follows. The service may answer with
-        // fewer rows and a continuation of its own: the SDK follows it.
-        const pages = table
-          .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-          .byPage({ maxPageSize: limit + 1 });
-        for await (const entities of pages) {
-          rows.push(...entities.map(toRow));
-          if (rows.length > limit) break;
-        }
-      } catch (error) {
-        throw asStorageUnavailable(error);
-      }
-      const more = rows.length > limit;
-      const page = rows.slice(0, limit);
-      return { rows: page, ...(more ? { after: page[page.length - 1]?.rowKey ?? '' } : {}) };
+      const page = await readPartitionPage(table, tableKey(subjectId), { limit, after });
+      return { rows: page.rows.map(toRow), ...(page.after === undefined ? {} : { after: page.after }) };
     },
   };
 }
 
-function toRow(
-  entity: Record<string, unknown> & { rowKey?: string; etag: string; timestamp?: string },
-): CallIndexRow {
+function toRow(entity: PartitionRow): CallIndexRow {
   return {
     subjectId: String(entity.subjectId ?? ''),
     callId: String(entity.callId ?? ''),
@@ -115,17 +93,11 @@ function toRow(
   };
 }
 
-const continuationSchema = z.object({ after: z.string().regex(rowKeyPattern) }).strict();
-
 /** Opaque to clients: where the next page starts, in the caller's own partition. */
 export function encodeContinuation(after: string): string {
-  return Buffer.from(JSON.stringify({ after })).toString('base64url');
+  return encodePageToken(after);
 }
 
 export function decodeContinuation(token: string): string {
-  try {
-    return continuationSchema.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8'))).after;
-  } catch {
-    throw badRequest('The continuation token is not valid.', { code: 'InvalidContinuationToken' });
-  }
+  return decodePageToken(token, { rowKeyPattern });
 }

@@ -13,6 +13,7 @@ import { subjectIdentitiesFrom } from '../calls/subjectIdentities';
 import type { AppConfig } from '../config/appConfig';
 import { createSubjectErasure } from '../erasure/subjectErasure';
 import { createGraphOnlineMeetings } from '../graph/graphOnlineMeetings';
+import { cachedProbe } from '../health/cachedProbe';
 import { checkHealth } from '../health/healthCheck';
 import { createIdentityService } from '../identity/identityService';
 import { createIdentityStore } from '../identity/identityStore';
@@ -129,6 +130,10 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   });
   const verifier = createBearerTokenVerifier({ ...config.auth, fetch: dependencies.fetch, clock });
 
+  // Cached: health is anonymous, and must not become a way to make us call the IdP or Graph.
+  const identityProviderProbe = cachedProbe(() => verifier.probe(), 30_000, clock);
+  const graphProbe = onlineMeetings && cachedProbe(() => onlineMeetings.probe(), 300_000, clock);
+
   let tablesReady: Promise<void> | undefined;
   const ready = () => {
     if (!tablesReady) {
@@ -163,6 +168,8 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
           }
         },
         acs: () => acs.probe(),
+        identityProvider: identityProviderProbe,
+        ...(graphProbe ? { graph: graphProbe } : {}),
         secrets: async () => {
           if (
             config.acs.connection.kind === 'connectionString' &&

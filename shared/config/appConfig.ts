@@ -43,5 +43,5 @@ export interface AppConfig {
   calls: { maxInvitees: number; maxDurationHours: number; maxDaysAhead: number };
   /** Present when the service may create Teams meetings itself. */
   graph?: { baseUrl: string; organizerUserId: string };
-  http: { maxRequestBodyBytes: number; corsAllowedOrigins: string[] };
+  http: { maxRequestBodyBytes: number; corsAllowedOrigins: string[]; apiExplorerEnabled: boolean };
 }

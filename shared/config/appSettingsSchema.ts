@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAes256Key } from '../crypto/aes256Key';
 import { acsScopes, type AcsScope } from './acsScopes';
+import { acsConnectionStringSchema, tablesConnectionStringSchema } from './connectionStrings';
 
 const scopeList = z.string().transform((value, ctx) => {
   const scopes = value
@@ -85,9 +86,7 @@ export const appSettingsSchema = z.object({
     .describe(
       '`key`: ACS is reached with its connection string (from Key Vault or the environment); `entra`: with the managed identity.',
     ),
-  ACS_CONNECTION_STRING: z
-    .string()
-    .min(1)
+  ACS_CONNECTION_STRING: acsConnectionStringSchema
     .optional()
     .describe('ACS connection string, when it does not come from Key Vault (local runs).'),
   ACS_ENDPOINT: httpUrl.optional().describe('ACS endpoint, for `ACS_AUTH=entra`.'),
@@ -103,9 +102,7 @@ export const appSettingsSchema = z.object({
     .optional()
     .describe('Entra application id used for the Teams user token exchange; the exchange is off without it.'),
 
-  TABLES_CONNECTION_STRING: z
-    .string()
-    .min(1)
+  TABLES_CONNECTION_STRING: tablesConnectionStringSchema
     .optional()
     .describe('Table Storage by connection string (local runs, Azurite).'),
   TABLES_ENDPOINT: httpUrl.optional().describe('Table Storage by endpoint and managed identity (Azure).'),
@@ -184,6 +181,13 @@ export const appSettingsSchema = z.object({
   MAX_REQUEST_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 65_536).describe(
     'Largest request body a function accepts.',
   ),
+  API_EXPLORER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe(
+      'Serve the API explorer (Swagger UI) at `/api/docs/`; on for `npm start`, off in Azure unless set.',
+    ),
   CORS_ALLOWED_ORIGINS: originList
     .default([])
     .describe(

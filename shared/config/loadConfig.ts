@@ -80,6 +80,7 @@ function toAppConfig(settings: AppSettings): AppConfig {
     http: {
       maxRequestBodyBytes: settings.MAX_REQUEST_BODY_BYTES,
       corsAllowedOrigins: settings.CORS_ALLOWED_ORIGINS,
+      apiExplorerEnabled: settings.API_EXPLORER_ENABLED,
     },
   };
 }

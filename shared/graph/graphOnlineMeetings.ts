@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { z } from 'zod';
 import { teamsMeetingLinkSchema } from './teamsMeetingLink';
 import { dependencyUnavailable } from '../errors/serviceError';
+import { HealthProbeFailure } from '../health/healthProbeFailure';
 import { RetriesExhausted } from '../retry/retriesExhausted';
 import { retryAfterSeconds } from '../retry/retryAfter';
 import type { RetryPolicy } from '../retry/retryPolicy';
@@ -22,6 +23,12 @@ export interface OnlineMeeting {
 /** Teams meetings the service creates itself, through Microsoft Graph. */
 export interface OnlineMeetings {
   create(meeting: NewOnlineMeeting): Promise<OnlineMeeting>;
+  /**
+   * Whether the service may create meetings for the organizer: a token can be had and Graph lets it list
+   * the organizer's meetings (by a join link nobody has), which needs the same permission and application
+   * access policy as creating one. Throws a HealthProbeFailure saying which is missing.
+   */
+  probe(): Promise<void>;
 }
 
 export interface GraphOnlineMeetingsOptions {
@@ -99,7 +106,34 @@ export function createGraphOnlineMeetings(options: GraphOnlineMeetingsOptions): 
     });
   };
 
+  const probe = async () => {
+    let authorization: string;
+    try {
+      authorization = `Bearer ${await bearer()}`;
+    } catch {
+      throw new HealthProbeFailure('no token for Microsoft Graph');
+    }
+    const filter = `JoinWebUrl eq 'https://teams.microsoft.com/l/meetup-join/health-probe'`;
+    let response: Response;
+    try {
+      response = await fetchFn(`${url}?$filter=${encodeURIComponent(filter)}`, {
+        headers: { authorization },
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+    } catch {
+      throw new HealthProbeFailure('unreachable');
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (response.ok) return;
+    throw new HealthProbeFailure(
+      response.status === 401 || response.status === 403
+        ? 'configured but not authorized (OnlineMeetings.ReadWrite.All and an application access policy for the organizer)'
+        : `answered ${response.status}`,
+    );
+  };
+
   return {
+    probe,
     async create(meeting) {
       try {
         return await withRetries(

@@ -1,3 +1,5 @@
+import { HealthProbeFailure } from './healthProbeFailure';
+
 export type CheckStatus = 'up' | 'down' | 'skipped';
 
 export interface HealthReport {
@@ -9,7 +11,7 @@ export type HealthProbe = () => Promise<CheckStatus | void>;
 
 /**
  * Runs every probe at once with a timeout. A failing probe reports only that it is down and a short
- * reason of ours, never the error itself (it may carry a connection string or URL).
+ * reason of ours (a HealthProbeFailure's), never the error itself (it may carry a connection string or URL).
  */
 export async function checkHealth(
   probes: Record<string, HealthProbe>,
@@ -25,8 +27,9 @@ export async function checkHealth(
         const result = await Promise.race([probe(), timeout]);
         if (result === 'timeout') return [name, { status: 'down' as const, detail: 'timed out' }] as const;
         return [name, { status: result ?? ('up' as const) }] as const;
-      } catch {
-        return [name, { status: 'down' as const, detail: 'unreachable or refused' }] as const;
+      } catch (error) {
+        const detail = error instanceof HealthProbeFailure ? error.detail : 'unreachable or refused';
+        return [name, { status: 'down' as const, detail }] as const;
       } finally {
         clearTimeout(timer);
       }

@@ -452,6 +452,34 @@ describe('teams meetings through Microsoft Graph', () => {
     expect(graph.requests).toHaveLength(count);
   });
 
+  it('health says when Graph is configured but not authorized', async () => {
+    const separate = await startGraphTestServer(organizerUserId);
+    try {
+      const services = await kit.servicesWith(
+        { GRAPH_BASE_URL: separate.baseUrl, GRAPH_ORGANIZER_USER_ID: organizerUserId },
+        fixedCredential(separate.token),
+      );
+      expect((await services.health()).checks.graph).toEqual({ status: 'up' });
+      const denied = await kit.servicesWith(
+        { GRAPH_BASE_URL: separate.baseUrl, GRAPH_ORGANIZER_USER_ID: organizerUserId },
+        fixedCredential(separate.token),
+      );
+      separate.denyAccess();
+      const report = await denied.health();
+      expect(report.status).toBe('unhealthy');
+      expect(report.checks.graph).toEqual({
+        status: 'down',
+        detail: expect.stringContaining('configured but not authorized') as string,
+      });
+      // Asked once and remembered: anonymous health calls do not each become a Graph request.
+      const asked = separate.requests.length;
+      await denied.health();
+      expect(separate.requests).toHaveLength(asked);
+    } finally {
+      await separate.close();
+    }
+  });
+
   it('retries a throttled Graph, and answers 503 when Graph refuses, with nothing written', async () => {
     const alice = sub('alice');
     graph.failNext(429, 1, 0);

@@ -62,6 +62,12 @@ describe('loadConfig', () => {
     ['TABLE_NAME_PREFIX', '1abc'],
     ['ACS_AUTH', 'password'],
     ['ACS_CONNECTION_STRING', 'just-a-key'],
+    ['ACS_CONNECTION_STRING', 'endpoint=not-a-url;accesskey=c2VjcmV0'],
+    ['ACS_CONNECTION_STRING', 'endpoint=https://x.communication.azure.com/;accesskey=not base64!'],
+    ['TABLES_CONNECTION_STRING', 'garbage'],
+    ['TABLES_CONNECTION_STRING', 'AccountName=devstoreaccount1'],
+    ['TABLES_CONNECTION_STRING', 'AccountName=a;AccountKey=c2VjcmV0;TableEndpoint=ftp://x'],
+    ['TABLES_CONNECTION_STRING', 'SharedAccessSignature=sv=2020&sig=abc'],
     ['TOKEN_CACHE_KEY', 'c2hvcnQ='],
   ])('rejects %s=%s, naming it', (setting, value) => {
     expect(problemsOf({ ...minimal, [setting]: value })).toContain(setting);
@@ -73,6 +79,32 @@ describe('loadConfig', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toContain('ACS_CONNECTION_STRING');
+      expect((error as Error).message).not.toContain('s3cr3t');
+    }
+  });
+
+  it.each([
+    'UseDevelopmentStorage=true',
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;',
+    'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net',
+    'TableEndpoint=https://acct.table.core.windows.net/;SharedAccessSignature=sv=2020-08-04&sig=abc',
+  ])('accepts the storage connection string %s', (value) => {
+    expect(loadConfig({ ...minimal, TABLES_CONNECTION_STRING: value }).tables.connection).toMatchObject({
+      kind: 'connectionString',
+    });
+  });
+
+  it('names a bad storage connection string without echoing its key', () => {
+    expect(() =>
+      loadConfig({
+        ...minimal,
+        TABLES_CONNECTION_STRING: 'AccountName=a;AccountKey=s3cr3t!;TableEndpoint=http://x',
+      }),
+    ).toThrow(/TABLES_CONNECTION_STRING: needs AccountKey/);
+    try {
+      loadConfig({ ...minimal, TABLES_CONNECTION_STRING: 'AccountName=a;AccountKey=s3cr3t!' });
+      expect.unreachable();
+    } catch (error) {
       expect((error as Error).message).not.toContain('s3cr3t');
     }
   });

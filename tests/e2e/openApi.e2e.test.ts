@@ -28,7 +28,7 @@ describe('GET /api/openapi.json', () => {
 
     const registered = host.functions.flatMap((fn) =>
       fn.methods.map(
-        (method) => `${method.toLowerCase()} /api/${fn.route.replace(/\{(\w+)[^}]*\}/g, '{$1}')}`,
+        (method) => `${method.toLowerCase()} /api/${fn.route.replace(/\{\*?(\w+)[^}]*\}/g, '{$1}')}`,
       ),
     );
     const documented = Object.entries(document.paths).flatMap(([path, operations]) =>

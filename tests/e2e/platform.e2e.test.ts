@@ -79,6 +79,31 @@ describe('health', () => {
   });
 });
 
+describe('health of the identity provider', () => {
+  it('is down, named, when OIDC discovery cannot be reached, on GET and HEAD', async () => {
+    const closedPort = await freePort();
+    const service = await startLocalService({ AUTH_ISSUER: `http://127.0.0.1:${closedPort}/issuer` });
+    cleanups.push(() => service.stop());
+    const health = await service.request<{ checks: Record<string, unknown> }>('GET', '/api/health');
+    expect(health.status).toBe(503);
+    expect(health.body.checks.identityProvider).toEqual({ status: 'down', detail: 'OIDC discovery failed' });
+    expect(health.text).not.toContain(String(closedPort));
+    const head = await service.request('HEAD', '/api/health');
+    expect(head.status).toBe(503);
+    expect(head.text).toBe('');
+  });
+
+  it('is up on the local dev issuer, and HEAD answers 200 with no body', async () => {
+    const service = await startLocalService();
+    cleanups.push(() => service.stop());
+    const health = await service.request<{ checks: Record<string, unknown> }>('GET', '/api/health');
+    expect(health.body.checks.identityProvider).toEqual({ status: 'up' });
+    const head = await service.request('HEAD', '/api/health');
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+  });
+});
+
 describe('start-up', () => {
   it('stops with a message naming a bad setting, without echoing secrets or a stack', async () => {
     const result = await failedStart({
@@ -89,6 +114,19 @@ describe('start-up', () => {
     expect(result.stderr).toContain('TOKEN_RATE_LIMIT_PER_MINUTE');
     expect(result.stderr).not.toContain('sekrit-value');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ['PORT', { PORT: 'abc' }],
+    ['TABLES_CONNECTION_STRING', { TABLES_CONNECTION_STRING: 'garbage' }],
+    ['ACS_CONNECTION_STRING', { ACS_CONNECTION_STRING: 'endpoint=nowhere;accesskey=c2Vrcml0' }],
+  ])('names %s when it is bad, and not the file that was loading', async (setting, env) => {
+    const result = await failedStart(env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${setting}:`);
+    expect(result.stderr).not.toContain('AUTH_ISSUER');
+    expect(result.stderr).not.toMatch(/dist\/functions|\.js\b/);
+    expect(result.stderr).not.toContain('c2Vrcml0');
   });
 
   it('names a setting that fails a cross-field rule', async () => {

@@ -293,6 +293,32 @@ describe('N:N links, admin and erasure', () => {
     for await (const row of tablesOf(services.config).Audit.listEntities()) rows.push(JSON.stringify(row));
     expect(rows.join('\n')).not.toContain(issued.token);
   });
+
+  it('refuses forged continuation tokens, and one issued for another trail, with 400', async () => {
+    await services.tokens.issueForCaller(caller('mona'), {});
+    await services.tokens.revokeForCaller(caller('mona'));
+    const genuine = (await services.audit.list({ subjectId: 'mona', limit: 1 })).continuationToken!;
+    const base64url = (text: string) => Buffer.from(text).toString('base64url');
+    const forged = [
+      base64url(Buffer.from('null').toString('base64')),
+      base64url(Buffer.from(JSON.stringify({ nextPartitionKey: { a: 1 } })).toString('base64')),
+      base64url(JSON.stringify({ nextPartitionKey: { a: 1 } })),
+      base64url(JSON.stringify({ after: "x' or true" })),
+      base64url(JSON.stringify({ after: 7 })),
+      'not-base64-%%%',
+    ];
+    for (const continuationToken of forged) {
+      await expect(
+        services.audit.list({ subjectId: 'mona', limit: 1, continuationToken }),
+      ).rejects.toMatchObject({ status: 400, code: 'InvalidContinuationToken' });
+    }
+    await expect(
+      services.audit.list({ subjectId: 'someone-else', limit: 1, continuationToken: genuine }),
+    ).rejects.toMatchObject({ status: 400, code: 'InvalidContinuationToken' });
+    expect(
+      (await services.audit.list({ subjectId: 'mona', limit: 1, continuationToken: genuine })).entries,
+    ).toHaveLength(1);
+  });
 });
 
 describe('the identity cap, exactly', () => {

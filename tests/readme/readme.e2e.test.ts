@@ -19,19 +19,20 @@ export function walkthrough(name: string): string {
   return block;
 }
 
-/** Runs a walkthrough as printed, against the given service instead of localhost:7071. */
+/**
+ * Runs a walkthrough exactly as printed. The service listens on a port of its own, not 7071: the script
+ * finds it the way a developer's shell does, through what the running service wrote to its data dir.
+ */
 export async function runWalkthrough(name: string, service: LocalService): Promise<string> {
   const script = walkthrough(name);
-  expect(script).toContain('BASE=http://localhost:7071\n');
-  const { stdout } = await run(
-    'bash',
-    ['-c', `set -euo pipefail\n${script.replace('BASE=http://localhost:7071\n', `BASE=${service.url}\n`)}`],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, SERVICE_URL: service.url },
-      timeout: 60_000,
-    },
-  );
+  expect(script).toMatch(/^BASE=\$\(npm run -s url\)/m);
+  expect(service.url).not.toMatch(/:7071$/);
+  const { SERVICE_URL: _unset, PORT: _default, ...env } = process.env;
+  const { stdout } = await run('bash', ['-c', `set -euo pipefail\n${script}`], {
+    cwd: repoRoot,
+    env: { ...env, LOCAL_DATA_DIR: service.dataDir },
+    timeout: 60_000,
+  });
   return stdout;
 }
 

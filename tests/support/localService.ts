@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -23,6 +24,8 @@ export interface RequestOptions {
 
 export interface LocalService {
   url: string;
+  /** LOCAL_DATA_DIR of the process: where it says it is running (`npm run -s url` reads it). */
+  dataDir: string;
   issuer: string;
   emulatorUrl?: string;
   process: ChildProcess;
@@ -45,9 +48,10 @@ export interface LocalService {
 export async function startLocalService(env: Record<string, string> = {}): Promise<LocalService> {
   if (!existsSync(startScript))
     throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  const dataDir = env.LOCAL_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'acs-service-'));
   const child = spawn(process.execPath, [startScript, '--json'], {
     cwd: repoRoot,
-    env: { ...cleanEnvironment(), PORT: '0', LOCAL_IN_MEMORY: '1', ...env },
+    env: { ...cleanEnvironment(), PORT: '0', LOCAL_IN_MEMORY: '1', LOCAL_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -98,6 +102,7 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
 
   return {
     ...ready,
+    dataDir,
     process: child,
     output: () => output,
     async signIn(sub, options = {}) {

@@ -19,6 +19,8 @@ export interface GraphTestServer {
   requests: GraphRequest[];
   /** The next `count` requests get this status (with Retry-After when given) instead of a meeting. */
   failNext(status: number, count?: number, retryAfterSeconds?: number): void;
+  /** Answers 403 from now on, as Graph does for an app without an application access policy. */
+  denyAccess(): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startGraphTestServer(organizerUserId: string): Promise<Gra
   const requests: GraphRequest[] = [];
   const failures: Array<{ status: number; retryAfterSeconds: number | undefined }> = [];
   const meetingsPath = `/v1.0/users/${encodeURIComponent(organizerUserId)}/onlineMeetings`;
+  let accessDenied = false;
 
   const server = createServer((request, response) => void answer(request, response));
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -64,6 +67,20 @@ export async function startGraphTestServer(organizerUserId: string): Promise<Gra
         error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
       });
     }
+    if (accessDenied) {
+      return reply(403, {
+        error: { code: 'Forbidden', message: 'No application access policy found for this app.' },
+      });
+    }
+    const url = new URL(request.url ?? '/', 'http://graph');
+    // Listing by join link is the one list application permissions allow.
+    if (request.method === 'GET' && url.pathname === meetingsPath) {
+      const filter = url.searchParams.get('$filter') ?? '';
+      if (!/^JoinWebUrl eq '[^']+'$/.test(filter)) {
+        return reply(400, { error: { code: 'BadRequest', message: 'A JoinWebUrl filter is required.' } });
+      }
+      return reply(200, { value: [] });
+    }
     if (request.method !== 'POST' || request.url !== meetingsPath) {
       return reply(404, { error: { code: 'NotFound', message: 'No such resource.' } });
     }
@@ -89,6 +106,9 @@ export async function startGraphTestServer(organizerUserId: string): Promise<Gra
     requests,
     failNext(status, count = 1, retryAfterSeconds) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfterSeconds });
+    },
+    denyAccess() {
+      accessDenied = true;
     },
     close: () =>
       new Promise<void>((resolve) => {

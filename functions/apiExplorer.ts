@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { notFound } from '../shared/errors/serviceError';
+import { currentConfig } from './http/currentServices';
+import { operations } from './http/operations';
+import { registerOperation } from './http/registerOperation';
+import { Reply } from './http/reply';
+
+/** The explorer is swagger-ui-dist as published; only these of its files are served, by name. */
+const assets: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'index.css': 'text/css; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+/** The one file of ours: points the published page at this API's document, relative to /api/docs/. */
+const initializer = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '../openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
+
+// Scripts and styles from this origin only; Swagger UI inlines some styles and draws icons as data URIs.
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+};
+
+let assetsDir: string | undefined;
+const explorerAssetsDir = () => (assetsDir ??= path.dirname(require.resolve('swagger-ui-dist/package.json')));
+
+registerOperation(operations.apiExplorer, async ({ params, request }) => {
+  if (!currentConfig().http.apiExplorerEnabled) {
+    throw notFound('The API explorer is off (API_EXPLORER_ENABLED).', { code: 'ApiExplorerDisabled' });
+  }
+  // The page loads its files relative to itself: it must be seen at /api/docs/, with the slash.
+  const { pathname } = new URL(request.url);
+  if (!params.file && !pathname.endsWith('/')) {
+    return new Reply({ status: 308, headers: { location: `${pathname}/` } });
+  }
+  const file = params.file || 'index.html';
+  if (file === 'swagger-initializer.js') {
+    return new Reply({
+      status: 200,
+      raw: initializer,
+      headers: { 'content-type': 'text/javascript; charset=utf-8', ...securityHeaders },
+    });
+  }
+  const contentType = assets[file];
+  if (!contentType) throw notFound('No such file in the API explorer.', { code: 'NotFound' });
+  return new Reply({
+    status: 200,
+    raw: await readFile(path.join(explorerAssetsDir(), file)),
+    headers: { 'content-type': contentType, 'cache-control': 'public, max-age=3600', ...securityHeaders },
+  });
+});

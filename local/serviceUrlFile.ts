@@ -1,0 +1,40 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/*
+ * Where a running `npm start` says where it listens: `<data dir>/service-url` (also with LOCAL_IN_MEMORY,
+ * which keeps no data but must still be found), so that `npm run token` and `npm run -s url` follow a
+ * PORT other than 7071. It holds the URL and the pid, and is removed when the service stops.
+ */
+const fileName = 'service-url';
+
+export function writeServiceUrl(dataDir: string, url: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, fileName), `${JSON.stringify({ url, pid: process.pid })}\n`);
+}
+
+export function removeServiceUrl(dataDir: string): void {
+  rmSync(join(dataDir, fileName), { force: true });
+}
+
+/** The URL of the service running on this data dir, or undefined when none says it is running. */
+export function readServiceUrl(dataDir: string): string | undefined {
+  const file = join(dataDir, fileName);
+  if (!existsSync(file)) return undefined;
+  try {
+    const { url, pid } = JSON.parse(readFileSync(file, 'utf8')) as { url?: unknown; pid?: unknown };
+    if (typeof url !== 'string' || typeof pid !== 'number' || !isRunning(pid)) return undefined;
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
