@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalService, type LocalService } from '../support/localService';
+
+let service: LocalService;
+beforeAll(async () => {
+  service = await startLocalService({ SUBJECT_ACS_BUDGET_PER_MINUTE: '3', ADMIN_ACS_BUDGET_PER_MINUTE: '6' });
+});
+afterAll(() => service.stop());
+
+describe('the per-subject ACS budget', () => {
+  it('lets a user create 3 Rooms a minute, then 429 with Retry-After and nothing created', async () => {
+    const token = await service.signIn('room-spammer');
+    // Bad input spends nothing: it is refused before the budget is counted.
+    const bad = await service.request('POST', '/api/calls', {
+      token,
+      body: { kind: 'room', title: 'x\u0007' },
+    });
+    expect(bad.status).toBe(400);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await service.request('POST', '/api/calls', { token, body: { kind: 'room' } })).status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    const refused = await service.request('POST', '/api/calls', { token, body: { kind: 'room' } });
+    expect(refused.body).toMatchObject({ status: 429, code: 'AcsBudgetExceeded' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const listed = await service.request<{ calls: unknown[] }>('GET', '/api/calls', { token });
+    expect(listed.body.calls).toHaveLength(3);
+  });
+
+  it('is the subject’s own: another user is not held back by it', async () => {
+    const token = await service.signIn('bystander');
+    expect((await service.request('POST', '/api/calls', { token, body: {} })).status).toBe(201);
+  });
+});
