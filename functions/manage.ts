@@ -34,3 +34,7 @@ registerOperation(operations.manageRevokeTokens, ({ services, caller, params }) 
 );
 
 registerOperation(operations.manageAudit, ({ services, query }) => services.audit.list(query));
+
+registerOperation(operations.manageMetrics, async ({ services }) => ({
+  tokens: services.tokenMetrics.snapshot(),
+}));

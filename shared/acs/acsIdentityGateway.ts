@@ -14,6 +14,11 @@ export interface AcsToken {
 /** The ACS Identity operations the service uses, with retries, key refresh and errors mapped. */
 export interface AcsIdentityGateway {
   createIdentity(): Promise<string>;
+  /** One ACS call for a new identity and its first token (what a new user's first request needs). */
+  createIdentityWithToken(
+    scopes: AcsScope[],
+    expiresInMinutes: number,
+  ): Promise<{ communicationUserId: string; token: AcsToken }>;
   issueToken(communicationUserId: string, scopes: AcsScope[], expiresInMinutes: number): Promise<AcsToken>;
   revokeTokens(communicationUserId: string): Promise<void>;
   /** Deleting an identity ACS no longer knows is a success: the goal is reached. */
@@ -42,6 +47,15 @@ export function createAcsIdentityGateway(factory: AcsClientFactory, retry: Retry
   return {
     async createIdentity() {
       return (await call((client) => client.createUser())).communicationUserId;
+    },
+    async createIdentityWithToken(scopes, expiresInMinutes) {
+      const created = await call((client) =>
+        client.createUserAndToken(scopes, { tokenExpiresInMinutes: expiresInMinutes }),
+      );
+      return {
+        communicationUserId: created.user.communicationUserId,
+        token: { token: created.token, expiresOn: created.expiresOn },
+      };
     },
     async issueToken(communicationUserId, scopes, expiresInMinutes) {
       const token = await orNotFound(

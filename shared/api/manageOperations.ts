@@ -8,6 +8,7 @@ import {
   subjectIdentitiesSchema,
   subjectIdParamsSchema,
 } from './identitySchemas';
+import { metricsSchema } from './metricsSchemas';
 import { defineOperation } from './operation';
 import { adminTokenRequestSchema, issuedTokenSchema } from './tokenSchemas';
 
@@ -157,5 +158,17 @@ export const manageOperations = {
         query: { subjectId: 'a', continuationToken: 'bm90LWEtdG9rZW4' },
       },
     ],
+  }),
+  manageMetrics: defineOperation({
+    name: 'manageMetrics',
+    method: 'GET',
+    route: 'manage/metrics',
+    access: 'admin',
+    summary: 'Counters of the instance that answers: token cache hits and misses, ACS issues, refusals.',
+    response: {
+      status: 200,
+      description: 'This instance’s counters since it started.',
+      schema: metricsSchema,
+    },
   }),
 };

@@ -22,7 +22,8 @@ export interface AuditPage {
 }
 
 export interface AuditLog {
-  record(event: AuditEvent): Promise<void>;
+  /** Records the events in the order given (one round of writes), each where its subject and identity read it. */
+  record(...events: AuditEvent[]): Promise<void>;
   list(query: AuditQuery): Promise<AuditPage>;
 }
 
@@ -35,31 +36,37 @@ const maxEpochMs = 9_999_999_999_999;
 const rowKeyPattern = /^\d{13}_[0-9a-f-]{36}$/;
 
 export function createAuditLog(table: TableClient, clock: Clock = systemClock): AuditLog {
+  const recordOne = async (event: AuditEvent, at: Date, order: number) => {
+    const id = randomUUID();
+    const rowKey = `${String(maxEpochMs - at.getTime() - order).padStart(13, '0')}_${id}`;
+    const partitions = new Set<string>([`s_${tableKey(event.actor)}`]);
+    if (event.subjectId) partitions.add(`s_${tableKey(event.subjectId)}`);
+    if (event.communicationUserId) partitions.add(`i_${tableKey(event.communicationUserId)}`);
+    const properties = {
+      id,
+      at: at.toISOString(),
+      action: event.action,
+      actor: event.actor,
+      subjectId: event.subjectId ?? '',
+      communicationUserId: event.communicationUserId ?? '',
+      scopes: event.scopes?.join(',') ?? '',
+      expiresOn: event.expiresOn ?? '',
+    };
+    try {
+      await Promise.all(
+        [...partitions].map((partitionKey) => table.createEntity({ partitionKey, rowKey, ...properties })),
+      );
+    } catch (error) {
+      throw asStorageUnavailable(error);
+    }
+  };
+
   return {
-    async record(event) {
+    async record(...events) {
       const at = clock();
-      const id = randomUUID();
-      const rowKey = `${String(maxEpochMs - at.getTime()).padStart(13, '0')}_${id}`;
-      const partitions = new Set<string>([`s_${tableKey(event.actor)}`]);
-      if (event.subjectId) partitions.add(`s_${tableKey(event.subjectId)}`);
-      if (event.communicationUserId) partitions.add(`i_${tableKey(event.communicationUserId)}`);
-      const properties = {
-        id,
-        at: at.toISOString(),
-        action: event.action,
-        actor: event.actor,
-        subjectId: event.subjectId ?? '',
-        communicationUserId: event.communicationUserId ?? '',
-        scopes: event.scopes?.join(',') ?? '',
-        expiresOn: event.expiresOn ?? '',
-      };
-      try {
-        await Promise.all(
-          [...partitions].map((partitionKey) => table.createEntity({ partitionKey, rowKey, ...properties })),
-        );
-      } catch (error) {
-        throw asStorageUnavailable(error);
-      }
+      // Events recorded together happened in this order: each sorts as a millisecond after the one before
+      // (`at` stays the time they were recorded).
+      await Promise.all(events.map((event, order) => recordOne(event, at, order)));
     },
 
     async list(page) {

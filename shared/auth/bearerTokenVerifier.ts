@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { dependencyUnavailable, unauthorized } from '../errors/serviceError';
@@ -19,6 +20,8 @@ export interface BearerTokenVerifierOptions {
   jwksCooldownMs?: number;
   fetch?: typeof fetch | undefined;
   clock?: Clock | undefined;
+  /** Verified tokens remembered by this instance (0: none); default 10 000. */
+  rememberVerified?: number;
 }
 
 export interface BearerTokenVerifier {
@@ -45,6 +48,7 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
   const discoveryMaxAgeMs = options.discoveryMaxAgeMs ?? 60 * 60 * 1000;
   const clock = options.clock ?? systemClock;
   let keySet: { value: Promise<KeySet>; loadedAt: number } | undefined;
+  const remembered = createVerifiedTokens(options.rememberVerified ?? 10_000);
 
   const discover = async (): Promise<KeySet> => {
     const url = `${options.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
@@ -97,9 +101,16 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
           code: 'IdentityProviderUnavailable',
         });
       }
+      const digest = createHash('sha256').update(token).digest('base64');
+      const known = remembered.find(digest, clock().getTime(), keys);
+      if (known) return known;
       let payload: JWTPayload;
+      let kid: string | undefined;
       try {
-        ({ payload } = await jwtVerify(token, keys, {
+        ({
+          payload,
+          protectedHeader: { kid },
+        } = await jwtVerify(token, keys, {
           issuer: options.issuer,
           audience: options.audience,
           algorithms: options.algorithms,
@@ -116,7 +127,42 @@ export function createBearerTokenVerifier(options: BearerTokenVerifierOptions): 
         }
         throw unauthorized('The bearer token is not valid.');
       }
-      return toCaller(payload, options);
+      const caller = toCaller(payload, options);
+      if (payload.exp !== undefined) remembered.add(digest, { caller, expiresAtMs: payload.exp * 1000, kid });
+      return caller;
+    },
+  };
+}
+
+interface VerifiedToken {
+  caller: Caller;
+  expiresAtMs: number;
+  kid: string | undefined;
+}
+
+/**
+ * Tokens this instance verified, by the SHA-256 of the whole token, until their own expiry: a client that
+ * sends the same token again does not pay the signature check twice. A remembered token still needs its key
+ * in the key set as last fetched, so a key the issuer withdrew (rollover) ends it at the next refetch.
+ */
+function createVerifiedTokens(capacity: number) {
+  const tokens = new Map<string, VerifiedToken>();
+  return {
+    find(digest: string, nowMs: number, keys: KeySet): Caller | undefined {
+      const entry = tokens.get(digest);
+      if (!entry) return undefined;
+      const keyKnown = keys.jwks()?.keys.some((key) => key.kid === entry.kid) ?? false;
+      if (nowMs >= entry.expiresAtMs || !keyKnown) {
+        tokens.delete(digest);
+        return undefined;
+      }
+      return entry.caller;
+    },
+    add(digest: string, entry: VerifiedToken): void {
+      if (capacity === 0 || entry.kid === undefined) return;
+      tokens.set(digest, entry);
+      // Map order is insertion order: the oldest goes first.
+      if (tokens.size > capacity) tokens.delete(tokens.keys().next().value as string);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Caller } from '../auth/caller';
-import type { BudgetRule, SubjectBudget } from './subjectBudget';
+import type { BudgetHint, BudgetRule, SubjectBudget } from './subjectBudget';
 
 /** What a route spends: calls that reach ACS or Graph, or calls to the phone network. */
 export type RouteBudget = 'acs' | 'pstn';
@@ -14,8 +14,8 @@ export interface BudgetLimits {
 export interface CallerBudgets {
   /** One unit of the route's budget for the caller (admins have a larger ACS budget). */
   take(caller: Caller, budget: RouteBudget): Promise<void>;
-  /** One token issued by ACS for the subject (cache hits cost nothing). */
-  takeTokenIssuance(subjectId: string): Promise<void>;
+  /** One token issued by ACS for the subject (cache hits cost nothing); returns the hint for the next. */
+  takeTokenIssuance(subjectId: string, hint?: BudgetHint): Promise<BudgetHint>;
 }
 
 const minuteMs = 60_000;
@@ -50,8 +50,9 @@ export function createCallerBudgets(budget: SubjectBudget, limits: BudgetLimits)
   const userAcs = acs(limits.acsPerMinute);
   const adminAcs = acs(limits.adminAcsPerMinute);
   return {
-    take: (caller, kind) =>
-      budget.take(caller.subjectId, kind === 'pstn' ? pstn : caller.isAdmin ? adminAcs : userAcs),
-    takeTokenIssuance: (subjectId) => budget.take(subjectId, tokens),
+    take: async (caller, kind) => {
+      await budget.take(caller.subjectId, kind === 'pstn' ? pstn : caller.isAdmin ? adminAcs : userAcs);
+    },
+    takeTokenIssuance: (subjectId, hint) => budget.take(subjectId, tokens, hint),
   };
 }

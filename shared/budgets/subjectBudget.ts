@@ -22,9 +22,19 @@ export interface BudgetRule {
   describe: string;
 }
 
+/**
+ * What a caller last saw of a budget row: with it, a take is one conditional write and no read, and a row
+ * that moved on since makes the write fail and the take read it. `absent`: the subject is new, and the row
+ * probably does not exist yet (an insert then fails if it does). Correctness never rests on a hint.
+ */
+export type BudgetHint = { counts: WindowCounts; etag: string } | 'absent';
+
 export interface SubjectBudget {
-  /** Counts one unit for the subject, or throws 429 with Retry-After when the budget is spent. */
-  take(subjectId: string, rule: BudgetRule): Promise<void>;
+  /**
+   * Counts one unit for the subject, or throws 429 with Retry-After when the budget is spent. Returns the
+   * row as written, the hint for the next take.
+   */
+  take(subjectId: string, rule: BudgetRule, hint?: BudgetHint): Promise<BudgetHint>;
 }
 
 export interface SubjectBudgetOptions {
@@ -37,33 +47,46 @@ export interface SubjectBudgetOptions {
 }
 
 /**
- * Per-subject budgets that hold across every instance: each take is one read and one conditional write
- * (insert, or replace under the ETag read), so two instances can never both spend the last unit.
+ * Per-subject budgets that hold across every instance: each take is one conditional write (insert, or
+ * replace under the ETag of the row as read, or as a hint says it was), so two instances can never both
+ * spend the last unit.
  */
 export function createSubjectBudget(options: SubjectBudgetOptions): SubjectBudget {
   const { table, clock, sleep } = options;
   const maxAttempts = options.maxAttempts ?? 50;
 
   return {
-    async take(subjectId, rule) {
+    async take(subjectId, rule, hint) {
       const partitionKey = tableKey(subjectId);
+      let known: BudgetHint | undefined = hint;
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         try {
-          const row = await readCounts(table, partitionKey, rule.name);
-          const verdict = admitOne(row?.counts, rule.limit, rule.windowMs, clock().getTime());
+          const row = known === undefined ? await readCounts(table, partitionKey, rule.name) : known;
+          const stored = row === 'absent' ? undefined : row;
+          const verdict = admitOne(stored?.counts, rule.limit, rule.windowMs, clock().getTime());
           if (!verdict.admitted) {
+            // A refusal is never taken from a hint: the row may have been reset since.
+            if (known !== undefined) {
+              known = undefined;
+              continue;
+            }
             throw tooManyRequests(rule.describe, {
               retryAfterSeconds: Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
               code: rule.code,
             });
           }
           const entity = { partitionKey, rowKey: rule.name, ...verdict.next };
-          if (row) await table.updateEntity(entity, 'Replace', { etag: row.etag });
-          else await table.createEntity(entity);
-          return;
+          const written = stored
+            ? await table.updateEntity(entity, 'Replace', { etag: stored.etag })
+            : await table.createEntity(entity);
+          return { counts: verdict.next, etag: written.etag ?? '' };
         } catch (error) {
           if (!isConflict(error) && !isPreconditionFailed(error)) throw asStorageUnavailable(error);
-          // Another request spent from the same budget: read it again.
+          // Another request spent from the same budget (or the hint was old): read it and try again.
+          if (known !== undefined) {
+            known = undefined;
+            continue;
+          }
           await sleep(backoffDelay(attempt, { baseMs: 2, maxMs: 50 }));
         }
       }

@@ -10,6 +10,7 @@ import type { IdentityService } from '../identity/identityService';
 import type { SecretProvider } from '../secrets/secretProvider';
 import type { Clock } from '../time/clock';
 import type { Sleep } from '../time/sleep';
+import type { TokenMetrics } from '../tokens/tokenMetrics';
 import type { TokenService } from '../tokens/tokenService';
 
 /** Everything the functions call into, built once per instance from the configuration. */
@@ -22,6 +23,8 @@ export interface AppServices {
   erasure: SubjectErasure;
   audit: AuditLog;
   budgets: CallerBudgets;
+  /** This instance's token path counters (cache hit ratio, ACS calls, refusals). */
+  tokenMetrics: TokenMetrics;
   /** Resolves once the tables exist; a failure is retried on the next call. */
   ready(): Promise<void>;
   health(): Promise<HealthReport>;

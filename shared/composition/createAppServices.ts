@@ -27,6 +27,8 @@ import { systemClock } from '../time/clock';
 import { realSleep } from '../time/sleep';
 import { createTableTokenCache } from '../tokens/tableTokenCache';
 import { tokenCacheKeyLoader } from '../tokens/tokenCacheKeyLoader';
+import { createHitFloodGuard } from '../tokens/hitFloodGuard';
+import { createTokenMetrics } from '../tokens/tokenMetrics';
 import { createTokenService } from '../tokens/tokenService';
 import type { AppDependencies, AppServices } from './appServices';
 import { createDefaultAzureCredential } from './defaultAzureCredential';
@@ -71,11 +73,15 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   const acs = createAcsIdentityGateway(acsClients, retry);
   // Wired even without a cache key: revocations are then still recorded, so that turning the cache
   // on again later cannot serve a token revoked while it was off.
+  const identityStore = createIdentityStore(tables);
+  const cacheKey = tokenCacheKeyLoader(config.tokens.cacheKey, secrets, { clock });
+  const tokenMetrics = createTokenMetrics(clock());
   const tokenCache = createTableTokenCache({
     table: tables.TokenCache,
-    key: tokenCacheKeyLoader(config.tokens.cacheKey, secrets, { clock }),
+    key: cacheKey,
     acsKeys: acsClients,
     minLifetimeMinutes: config.tokens.cacheMinLifetimeMinutes,
+    defaultRows: identityStore,
     clock,
   });
   const audit = createAuditLog(tables.Audit, clock);
@@ -83,7 +89,6 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     tokensPerMinute: config.tokens.rateLimitPerMinute,
     ...config.budgets,
   });
-  const identityStore = createIdentityStore(tables);
   const identities = createIdentityService({
     store: identityStore,
     acs,
@@ -99,7 +104,19 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     store: identityStore,
     audit,
     cache: tokenCache,
-    takeIssuance: (subjectId) => budgets.takeTokenIssuance(subjectId),
+    takeIssuance: (subjectId, hint) => budgets.takeTokenIssuance(subjectId, hint),
+    ...(cacheKey
+      ? {
+          defaultRowKeys: async () => {
+            // In memory (the setting, or Key Vault behind its TTL): no storage round trip.
+            const [key, acsKey] = await Promise.all([cacheKey(), acsClients.keyFingerprint()]);
+            return { key, acsKey };
+          },
+        }
+      : {}),
+    minCachedLifetimeMinutes: config.tokens.cacheMinLifetimeMinutes,
+    floodGuard: createHitFloodGuard({ perMinute: config.tokens.hitFloodPerMinute, clock }),
+    metrics: tokenMetrics,
     defaultScopes: config.tokens.defaultScopes,
     userAllowedScopes: config.tokens.userAllowedScopes,
     adminAllowedScopes: config.tokens.adminAllowedScopes,
@@ -157,6 +174,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     erasure: createSubjectErasure({ calls, identities }),
     audit,
     budgets,
+    tokenMetrics,
     ready,
     health: () =>
       checkHealth({

@@ -37,6 +37,7 @@ export interface AppConfig {
     rateLimitPerMinute: number;
     cacheKey: TokenCacheKeySource;
     cacheMinLifetimeMinutes: number;
+    hitFloodPerMinute: number;
   };
   identities: { capPerSubject: number };
   budgets: { acsPerMinute: number; adminAcsPerMinute: number; pstnPerHour: number };

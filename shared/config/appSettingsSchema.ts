@@ -151,6 +151,9 @@ export const appSettingsSchema = z.object({
   TOKEN_RATE_LIMIT_PER_MINUTE: integer(1, 100_000, 60).describe(
     'Tokens ACS may issue to one subject per minute (sliding window, across all instances); cache hits do not count.',
   ),
+  TOKEN_HIT_FLOOD_PER_MINUTE: integer(1, 1_000_000, 600).describe(
+    'Cached tokens one subject may be served per minute by one instance (in memory; a hit spends no shared budget).',
+  ),
   SUBJECT_ACS_BUDGET_PER_MINUTE: integer(1, 100_000, 30).describe(
     'Requests a minute from one user that reach ACS or Microsoft Graph (revoke, identities, calls, rooms), across all instances.',
   ),

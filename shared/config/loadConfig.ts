@@ -62,6 +62,7 @@ function toAppConfig(settings: AppSettings): AppConfig {
       rateLimitPerMinute: settings.TOKEN_RATE_LIMIT_PER_MINUTE,
       cacheKey: tokenCacheKey(settings),
       cacheMinLifetimeMinutes: settings.TOKEN_CACHE_MIN_LIFETIME_MINUTES,
+      hitFloodPerMinute: settings.TOKEN_HIT_FLOOD_PER_MINUTE,
     },
     identities: { capPerSubject: settings.IDENTITY_CAP_PER_SUBJECT },
     budgets: {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AcsIdentityGateway } from '../acs/acsIdentityGateway';
+import type { AcsIdentityGateway, AcsToken } from '../acs/acsIdentityGateway';
+import type { AcsScope } from '../config/acsScopes';
+import type { AuditEvent } from '../audit/auditEvent';
 import type { AuditLog } from '../audit/auditLog';
 import { conflict, dependencyUnavailable, forbidden, notFound } from '../errors/serviceError';
 import type { IdentityRecord, SubjectIdentity } from './identityRecords';
@@ -27,9 +29,39 @@ export interface IdentityServiceOptions {
   sleep?: Sleep;
 }
 
+/** What a first token request brings to the creation of the default identity it needs. */
+export interface FirstTokenRequest {
+  scopes: AcsScope[];
+  expiresInMinutes: number;
+  /** The token budget, spent beside the claim (throws 429): the identity then comes with a token. */
+  takeBudget(): Promise<void>;
+  /** Cache columns for the ready row (the token sealed), or undefined to cache nothing. */
+  seal(ready: DefaultEntity, token: AcsToken): Record<string, string> | undefined;
+  /** The audit event of the issue, recorded after the identity's creation, beside the last write. */
+  issuedEvent(communicationUserId: string, token: AcsToken): AuditEvent;
+}
+
+export interface DefaultIdentity {
+  communicationUserId: string;
+  /** The ready row, as last written or read (with its ETag). */
+  row: Versioned<DefaultEntity>;
+  /** The first token, when this call created the identity with one. */
+  issued?: AcsToken;
+}
+
 export interface IdentityService {
   /** The caller's default identity, created in ACS on first use (exactly once across instances). */
   defaultIdentity(subjectId: string): Promise<string>;
+  /**
+   * The same, with the ready row; when the identity must be created and `firstToken` is given, ACS creates
+   * it with its first token in one call. `known` is the default row the caller has just read (null: it read
+   * that there is none), so it is not read again.
+   */
+  ensureDefault(
+    subjectId: string,
+    firstToken?: FirstTokenRequest,
+    known?: Versioned<DefaultEntity> | null,
+  ): Promise<DefaultIdentity>;
   /** Throws 403 unless the subject is linked to the identity. */
   assertLinked(subjectId: string, communicationUserId: string): Promise<void>;
   listForSubject(subjectId: string): Promise<SubjectIdentity[]>;
@@ -64,34 +96,63 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
   /*
    * Get-or-create, safe across instances and crashes. The subject's "default" row is both the pointer
-   * to its default identity and the lease on creating it:
+   * to its default identity and the lease on creating it; each step is one round of storage writes, and
+   * the steps of one round touch different partitions:
    *   1. No row: insert {state: pending, claimId}. The insert is atomic, so exactly one caller wins;
-   *      the others see 409 and wait for the winner.
-   *   2. The winner creates the ACS identity, then replaces the row (ETag) with {state: created, id}.
-   *      From here on the id is durable: no one will create another.
-   *   3. Anyone who finds "created" finishes the job: meta and both link rows (idempotent upserts of
-   *      the same values), then replaces the row (ETag) with {state: ready}.
-   * A crash after 2 is finished by the next request. A crash between creating the ACS identity and
-   * step 2 leaves the row pending: once its lease expires the next request takes the claim over
-   * (ETag) and creates a new identity; the first one stays in ACS with no mapping and no token ever
-   * issued (ACS identities cannot be listed, so it cannot be found to delete). A claimant that finds
-   * its claim taken over when it reaches step 2 deletes the identity it created and adopts the other.
+   *      the others see 409 and wait for the winner. (Beside it: the first token's budget, if any.)
+   *   2. The winner creates the ACS identity (with the first token, in the same ACS call, when the request
+   *      wants one).
+   *   3. It replaces the row (ETag) with {state: created, id} and, beside it, writes the identity's meta and
+   *      reverse link (one transaction of the identity's partition). From the first of these on the id is
+   *      durable: no one will create another. The reverse link comes no later than the forward one, which is
+   *      what authorizes the identity (and what a revocation finds the row by).
+   *   4. One transaction of the subject's partition writes the forward link and replaces the row (ETag) with
+   *      {state: ready, cacheGeneration, the first token sealed}; beside it, the audit.
+   * Anyone who finds "created" finishes the job from 3 (idempotent upserts of the same values). A crash
+   * between creating the ACS identity and step 3 leaves the row pending: once its lease expires the next
+   * request takes the claim over (ETag) and creates a new identity; the first one stays in ACS with no
+   * mapping (ACS identities cannot be listed, so it cannot be found to delete), and a token it came with was
+   * never handed out. A claimant that finds its claim taken over at step 3 deletes the identity it created
+   * (and the rows it wrote beside) and adopts the other.
    */
-  const defaultIdentity = async (subjectId: string): Promise<string> => {
+  const ensureDefault = async (
+    subjectId: string,
+    firstToken?: FirstTokenRequest,
+    known?: Versioned<DefaultEntity> | null,
+  ): Promise<DefaultIdentity> => {
     const deadline = clock().getTime() + waitMs;
+    let current: Versioned<DefaultEntity> | null | undefined = known;
     for (let attempt = 0; ; attempt++) {
-      const current = await store.readDefault(subjectId);
+      if (current === undefined) current = (await store.readDefault(subjectId)) ?? null;
       if (!current) {
-        const claim = await store.createDefault(pendingClaim(subjectId));
-        if (claim) return completeClaim(claim);
-        continue;
+        const claim = pendingClaim(subjectId);
+        const [claimed, budget] = await Promise.allSettled([
+          store.createDefault(claim),
+          firstToken?.takeBudget(),
+        ]);
+        if (claimed.status === 'rejected') throw claimed.reason;
+        if (!claimed.value) {
+          // Another request claimed it first: wait for its identity (its budget spent is ours to keep).
+          if (budget.status === 'rejected') throw budget.reason;
+          current = undefined;
+          continue;
+        }
+        if (budget.status === 'rejected') {
+          // Give the claim back so a retry need not wait for the lease to expire.
+          await store.deleteDefault(subjectId, claimed.value.etag).catch(() => undefined);
+          throw budget.reason;
+        }
+        return completeClaim(claimed.value, firstToken);
       }
       const row = current.value;
-      if (row.state === 'ready' && row.communicationUserId) return row.communicationUserId;
+      if (row.state === 'ready' && row.communicationUserId) {
+        return { communicationUserId: row.communicationUserId, row: current };
+      }
       if (row.state === 'created' && row.communicationUserId) return finishCreation(current);
       if (clock().getTime() - row.claimedAt > leaseMs) {
         const taken = await store.replaceDefault(pendingClaim(subjectId), current.etag);
-        if (taken) return completeClaim(taken);
+        if (taken) return completeClaim(taken, firstToken);
+        current = undefined;
         continue;
       }
       if (clock().getTime() > deadline) {
@@ -101,8 +162,12 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         });
       }
       await sleep(backoffDelay(attempt, { baseMs: 20, maxMs: 250 }));
+      current = undefined;
     }
   };
+
+  const defaultIdentity = async (subjectId: string): Promise<string> =>
+    (await ensureDefault(subjectId)).communicationUserId;
 
   const pendingClaim = (subjectId: string): DefaultEntity => ({
     subjectId,
@@ -111,42 +176,90 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     claimedAt: clock().getTime(),
   });
 
-  const completeClaim = async (claim: Versioned<DefaultEntity>): Promise<string> => {
+  const completeClaim = async (
+    claim: Versioned<DefaultEntity>,
+    firstToken: FirstTokenRequest | undefined,
+  ): Promise<DefaultIdentity> => {
+    const { subjectId } = claim.value;
     let communicationUserId: string;
+    let issued: AcsToken | undefined;
     try {
-      communicationUserId = await acs.createIdentity();
+      if (firstToken) {
+        ({ communicationUserId, token: issued } = await acs.createIdentityWithToken(
+          firstToken.scopes,
+          firstToken.expiresInMinutes,
+        ));
+      } else {
+        communicationUserId = await acs.createIdentity();
+      }
     } catch (error) {
-      // Give the claim back so a retry need not wait for the lease to expire.
-      await store.deleteDefault(claim.value.subjectId, claim.etag).catch(() => undefined);
+      await store.deleteDefault(subjectId, claim.etag).catch(() => undefined);
       throw error;
     }
-    const created = await store.replaceDefault(
-      { ...claim.value, state: 'created', communicationUserId, createdAt: clock().toISOString() },
-      claim.etag,
-    );
-    if (!created) {
+    const createdAt = clock().toISOString();
+    const [created, identityRows] = await Promise.allSettled([
+      store.replaceDefault({ ...claim.value, state: 'created', communicationUserId, createdAt }, claim.etag),
+      store.writeIdentityRows(defaultMeta(communicationUserId, createdAt), subjectId),
+    ]);
+    if (created.status === 'rejected') throw created.reason;
+    if (!created.value) {
       // Our lease expired and another instance took over: theirs is the one that counts.
-      await acs.deleteIdentity(communicationUserId).catch(() => undefined);
-      return defaultIdentity(claim.value.subjectId);
+      await Promise.allSettled([
+        acs.deleteIdentity(communicationUserId),
+        store.deleteIdentityRows(communicationUserId, subjectId),
+      ]);
+      return ensureDefault(subjectId, firstToken);
     }
-    await audit.record({
-      action: 'identity.created',
-      actor: claim.value.subjectId,
-      subjectId: claim.value.subjectId,
-      communicationUserId,
-    });
-    return finishCreation(created);
+    if (identityRows.status === 'rejected') throw identityRows.reason;
+    return makeReady(created.value, issued, firstToken);
   };
 
-  const finishCreation = async (created: Versioned<DefaultEntity>): Promise<string> => {
+  const defaultMeta = (communicationUserId: string, createdAt: string) => ({
+    communicationUserId,
+    label: 'default',
+    kind: 'user' as const,
+    createdAt,
+  });
+
+  /** Step 3 again, for a row a crash left "created": every write is an upsert of the same values. */
+  const finishCreation = async (created: Versioned<DefaultEntity>): Promise<DefaultIdentity> => {
     const { subjectId, communicationUserId } = created.value;
     if (!communicationUserId) throw new Error('A created default identity must have an id.');
     const createdAt = created.value.createdAt ?? clock().toISOString();
-    await store.writeMeta({ communicationUserId, label: 'default', kind: 'user', createdAt });
-    await store.link({ subjectId, communicationUserId, label: 'default', createdAt });
-    // Losing this race only means someone else marked it ready first.
-    await store.replaceDefault({ ...created.value, state: 'ready' }, created.etag);
-    return communicationUserId;
+    await store.writeIdentityRows(defaultMeta(communicationUserId, createdAt), subjectId);
+    return makeReady(created, undefined, undefined);
+  };
+
+  /** Step 4. Losing its ETag race means the row moved on (another finisher, a revocation): read it again. */
+  const makeReady = async (
+    created: Versioned<DefaultEntity>,
+    issued: AcsToken | undefined,
+    firstToken: FirstTokenRequest | undefined,
+  ): Promise<DefaultIdentity> => {
+    const { subjectId, communicationUserId } = created.value;
+    if (!communicationUserId) throw new Error('A created default identity must have an id.');
+    const createdAt = created.value.createdAt ?? clock().toISOString();
+    const ready: DefaultEntity = {
+      ...created.value,
+      state: 'ready',
+      cacheGeneration: randomUUID(),
+      cache: undefined,
+    };
+    if (issued && firstToken) ready.cache = firstToken.seal(ready, issued);
+    const [finished] = await Promise.all([
+      store.finishDefault(
+        { subjectId, communicationUserId, label: 'default', createdAt },
+        ready,
+        created.etag,
+      ),
+      audit.record(
+        { action: 'identity.created', actor: subjectId, subjectId, communicationUserId },
+        ...(issued && firstToken ? [firstToken.issuedEvent(communicationUserId, issued)] : []),
+      ),
+    ]);
+    if (finished) return { communicationUserId, row: finished, ...(issued ? { issued } : {}) };
+    const now = await ensureDefault(subjectId);
+    return { ...now, ...(issued ? { issued } : {}) };
   };
 
   const assertLinked = async (subjectId: string, communicationUserId: string) => {
@@ -163,8 +276,15 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       .filter((link) => link.communicationUserId !== removedId)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
     if (next) {
+      // Another identity: none of the cached tokens belong to it.
       await store.replaceDefault(
-        { ...current.value, state: 'ready', communicationUserId: next.communicationUserId },
+        {
+          ...current.value,
+          state: 'ready',
+          communicationUserId: next.communicationUserId,
+          cacheGeneration: randomUUID(),
+          cache: undefined,
+        },
         current.etag,
       );
       // The default has a place of its own under the cap: the promoted identity gives its slot back.
@@ -248,6 +368,7 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
   return {
     defaultIdentity,
+    ensureDefault,
     assertLinked,
 
     async listForSubject(subjectId) {

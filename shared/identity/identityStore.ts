@@ -1,4 +1,4 @@
-import { odata } from '@azure/data-tables';
+import { odata, TableTransaction } from '@azure/data-tables';
 import type { TableClients } from '../storage/tableClients';
 import type { Versioned } from '../storage/versioned';
 import { tableKey } from '../storage/tableKey';
@@ -13,7 +13,8 @@ import {
 /*
  * Layout (keys are SHA-256 digests of the ids, see tableKey; the ids themselves are properties):
  *   Subjects   PK=key(subject)  RK="identity_"+key(identity)  a link: {subjectId, communicationUserId, label, createdAt}
- *   Subjects   PK=key(subject)  RK="default"                 the default identity and its creation lease
+ *   Subjects   PK=key(subject)  RK="default"                 the default identity, its creation lease, and its
+ *                                                             cached tokens (columns tok_*, sealed: see tokens/)
  *   Subjects   PK=key(subject)  RK="slot_"+NNN              a place under the cap for one extra identity
  *   Identities PK=key(identity) RK="identity"                meta: {communicationUserId, label, kind, createdAt}
  *   Identities PK=key(identity) RK="subject_"+key(subject)   reverse link: {subjectId, communicationUserId}
@@ -45,6 +46,13 @@ export interface DefaultEntity {
   claimedAt: number;
   communicationUserId?: string;
   createdAt?: string;
+  /**
+   * Replaced on every revocation of the default identity's tokens. The cached tokens were sealed under it,
+   * and any write that changes the row changes its ETag, which a token being cached must still match.
+   */
+  cacheGeneration?: string;
+  /** Opaque to identity/: what the token cache keeps in the row, by column name (`tok_*`, `hint_*`). */
+  cache?: Record<string, string>;
 }
 
 /**
@@ -77,6 +85,22 @@ export interface IdentityStore {
   /** undefined when the row changed since it was read (lost a race). */
   replaceDefault(entity: DefaultEntity, etag: string): Promise<Versioned<DefaultEntity> | undefined>;
   deleteDefault(subjectId: string, etag?: string): Promise<void>;
+  /** Merges cache columns into the default row if it is unchanged since `etag`; false when it changed. */
+  mergeDefaultCache(subjectId: string, cache: Record<string, string>, etag: string): Promise<boolean>;
+  /**
+   * The last step of creating a default identity, in one transaction of the subject's partition: the
+   * forward link (which authorizes the identity) and the default row marked ready. undefined when the
+   * default row changed since `etag`, and then neither is written.
+   */
+  finishDefault(
+    link: LinkEntity,
+    ready: DefaultEntity,
+    etag: string,
+  ): Promise<Versioned<DefaultEntity> | undefined>;
+  /** The identity's meta and one reverse link, in one transaction of the identity's partition. */
+  writeIdentityRows(meta: IdentityMetaEntity, subjectId: string): Promise<void>;
+  /** Removes what writeIdentityRows wrote. Idempotent. */
+  deleteIdentityRows(communicationUserId: string, subjectId: string): Promise<void>;
   readMeta(communicationUserId: string): Promise<IdentityMetaEntity | undefined>;
   writeMeta(entity: IdentityMetaEntity): Promise<void>;
   deleteMeta(communicationUserId: string): Promise<void>;
@@ -112,11 +136,7 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
     },
     async createDefault(entity) {
       try {
-        const result = await subjects.createEntity({
-          partitionKey: tableKey(entity.subjectId),
-          rowKey: defaultRowKey,
-          ...entity,
-        });
+        const result = await subjects.createEntity(defaultRow(entity));
         return { value: entity, etag: result.etag ?? '' };
       } catch (error) {
         if (isConflict(error)) return undefined;
@@ -125,11 +145,7 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
     },
     async replaceDefault(entity, etag) {
       try {
-        const result = await subjects.updateEntity(
-          { partitionKey: tableKey(entity.subjectId), rowKey: defaultRowKey, ...entity },
-          'Replace',
-          { etag },
-        );
+        const result = await subjects.updateEntity(defaultRow(entity), 'Replace', { etag });
         return { value: entity, etag: result.etag ?? '' };
       } catch (error) {
         if (isPreconditionFailed(error) || isNotFound(error)) return undefined;
@@ -138,6 +154,58 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
     },
     async deleteDefault(subjectId, etag) {
       await deleteTableRow(subjects, tableKey(subjectId), defaultRowKey, etag);
+    },
+    async mergeDefaultCache(subjectId, cache, etag) {
+      try {
+        await subjects.updateEntity(
+          { partitionKey: tableKey(subjectId), rowKey: defaultRowKey, ...cacheColumns(cache) },
+          'Merge',
+          { etag },
+        );
+        return true;
+      } catch (error) {
+        if (isPreconditionFailed(error) || isNotFound(error)) return false;
+        throw asStorageUnavailable(error);
+      }
+    },
+    async finishDefault(link, ready, etag) {
+      const partitionKey = tableKey(link.subjectId);
+      const transaction = new TableTransaction();
+      transaction.upsertEntity(
+        { partitionKey, rowKey: linkPrefix + tableKey(link.communicationUserId), ...link },
+        'Replace',
+      );
+      transaction.updateEntity(defaultRow(ready), 'Replace', { etag });
+      try {
+        const result = await subjects.submitTransaction(transaction.actions);
+        return { value: ready, etag: result.subResponses[1]?.etag ?? '' };
+      } catch (error) {
+        if (isPreconditionFailed(error) || isNotFound(error)) return undefined;
+        throw asStorageUnavailable(error);
+      }
+    },
+    async writeIdentityRows(meta, subjectId) {
+      const partitionKey = tableKey(meta.communicationUserId);
+      const transaction = new TableTransaction();
+      transaction.upsertEntity({ partitionKey, rowKey: metaRowKey, ...meta }, 'Replace');
+      transaction.upsertEntity(
+        {
+          partitionKey,
+          rowKey: reversePrefix + tableKey(subjectId),
+          subjectId,
+          communicationUserId: meta.communicationUserId,
+        },
+        'Replace',
+      );
+      try {
+        await identities.submitTransaction(transaction.actions);
+      } catch (error) {
+        throw asStorageUnavailable(error);
+      }
+    },
+    async deleteIdentityRows(communicationUserId, subjectId) {
+      await deleteTableRow(identities, tableKey(communicationUserId), reversePrefix + tableKey(subjectId));
+      await deleteTableRow(identities, tableKey(communicationUserId), metaRowKey);
     },
     async readMeta(communicationUserId) {
       const entity = await readTableRow(identities, tableKey(communicationUserId), metaRowKey);
@@ -252,8 +320,30 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
+const cacheColumnPattern = /^(tok|hint)_[A-Za-z0-9]+$/;
+
+/** Only cache columns of the expected shape reach the row: the names come from tokens/, not from users. */
+function cacheColumns(cache: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(cache ?? {}).filter(([name]) => cacheColumnPattern.test(name)));
+}
+
+function defaultRow(entity: DefaultEntity) {
+  const { cache, ...fields } = entity;
+  return {
+    partitionKey: tableKey(entity.subjectId),
+    rowKey: defaultRowKey,
+    ...withoutUndefined(fields),
+    ...cacheColumns(cache),
+  };
+}
+
 function toDefault(row: Record<string, unknown>): DefaultEntity {
   const state = row.state === 'ready' || row.state === 'created' ? row.state : 'pending';
+  const cache = Object.fromEntries(
+    Object.entries(row).filter(
+      (entry): entry is [string, string] => cacheColumnPattern.test(entry[0]) && typeof entry[1] === 'string',
+    ),
+  );
   return {
     subjectId: text(row.subjectId),
     state,
@@ -261,6 +351,8 @@ function toDefault(row: Record<string, unknown>): DefaultEntity {
     claimedAt: typeof row.claimedAt === 'number' ? row.claimedAt : Number(row.claimedAt ?? 0),
     ...(row.communicationUserId ? { communicationUserId: text(row.communicationUserId) } : {}),
     ...(row.createdAt ? { createdAt: text(row.createdAt) } : {}),
+    ...(row.cacheGeneration ? { cacheGeneration: text(row.cacheGeneration) } : {}),
+    ...(Object.keys(cache).length > 0 ? { cache } : {}),
   };
 }
 

@@ -8,7 +8,10 @@ import type { AcsScope } from '../config/acsScopes';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { storageFanOut } from '../concurrency/storageFanOut';
 import { openEnvelope, sealEnvelope } from '../crypto/aesGcmEnvelope';
+import { dependencyUnavailable } from '../errors/serviceError';
+import type { IdentityStore } from '../identity/identityStore';
 import { asStorageUnavailable } from '../storage/storageFailure';
+import { withoutDefaultTokens } from './defaultRowTokens';
 import { tableKey } from '../storage/tableKey';
 import type { TokenCache, TokenCacheLookup } from './tokenCache';
 import type { Aes256Key } from '../crypto/aes256Key';
@@ -22,6 +25,11 @@ export interface TableTokenCacheOptions {
   /** Names the ACS access key in use now. */
   acsKeys: Pick<AcsClientFactory, 'keyFingerprint'>;
   minLifetimeMinutes: number;
+  /**
+   * Where the default identities' tokens are cached (their subjects' default rows, see defaultRowTokens):
+   * invalidate resets those too.
+   */
+  defaultRows?: Pick<IdentityStore, 'subjectsOf' | 'readDefault' | 'replaceDefault'>;
   /** How long one read or write may take before it counts as a miss (default 1 s). */
   timeoutMs?: number;
   clock?: Clock;
@@ -109,10 +117,35 @@ export function createTableTokenCache(options: TableTokenCacheOptions): TokenCac
       } catch (error) {
         throw asStorageUnavailable(error);
       }
+      if (options.defaultRows) await resetDefaultRows(options.defaultRows, communicationUserId);
       // The entries are dead already; deleting them only keeps no sealed tokens of an erased identity.
       await deleteEntries(table, partitionKey).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Every default row that points at the identity gets a new generation and loses its cached tokens, under
+ * its ETag: a token being cached into it meanwhile (conditioned on the ETag it read) then cannot land. A row
+ * that changes in between is read again; one that cannot be reset fails the revocation.
+ */
+async function resetDefaultRows(
+  rows: NonNullable<TableTokenCacheOptions['defaultRows']>,
+  communicationUserId: string,
+): Promise<void> {
+  const subjects = await rows.subjectsOf(communicationUserId);
+  await mapWithConcurrency(subjects, storageFanOut, async (subjectId) => {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const row = await rows.readDefault(subjectId);
+      if (!row || row.value.communicationUserId !== communicationUserId) return;
+      const reset = { ...withoutDefaultTokens(row.value), cacheGeneration: randomUUID() };
+      if (await rows.replaceDefault(reset, row.etag)) return;
+    }
+    throw dependencyUnavailable('The cached tokens could not be reset; try again.', {
+      retryAfterSeconds: 1,
+      code: 'TokenCacheBusy',
+    });
+  });
 }
 
 const generationRowKey = 'generation';

@@ -1,9 +1,17 @@
 import { systemClock, type Clock } from '../time/clock';
 import type { AcsIdentityGateway, AcsToken } from '../acs/acsIdentityGateway';
+import type { AuditEvent } from '../audit/auditEvent';
 import type { AuditLog } from '../audit/auditLog';
 import type { Caller } from '../auth/caller';
 import type { AcsScope } from '../config/acsScopes';
-import { notFound } from '../errors/serviceError';
+import type { BudgetHint } from '../budgets/subjectBudget';
+import type { Aes256Key } from '../crypto/aes256Key';
+import { notFound, ServiceError } from '../errors/serviceError';
+import { tableKey } from '../storage/tableKey';
+import { budgetHintColumn, parseBudgetHint } from './budgetHintColumn';
+import { openDefaultToken, sealDefaultToken } from './defaultRowTokens';
+import type { HitFloodGuard } from './hitFloodGuard';
+import type { TokenMetrics } from './tokenMetrics';
 import type { IdentityService } from '../identity/identityService';
 import type { IdentityStore } from '../identity/identityStore';
 import type { IssuedToken } from './issuedToken';
@@ -16,8 +24,14 @@ export interface TokenServiceOptions {
   store: IdentityStore;
   audit: AuditLog;
   /** Counts one token issued by ACS against the subject's budget; throws 429 when it is spent. */
-  takeIssuance: (subjectId: string) => Promise<void>;
+  takeIssuance: (subjectId: string, hint?: BudgetHint) => Promise<BudgetHint>;
   cache?: TokenCache;
+  /** The keys a token cached in the default row is sealed under; absent: that cache is off. */
+  defaultRowKeys?: () => Promise<{ key: Aes256Key; acsKey: string }>;
+  /** How much lifetime a cached token must have left to be served. */
+  minCachedLifetimeMinutes?: number;
+  floodGuard?: HitFloodGuard;
+  metrics?: TokenMetrics;
   defaultScopes: AcsScope[];
   userAllowedScopes: AcsScope[];
   adminAllowedScopes: AcsScope[];
@@ -58,32 +72,153 @@ export interface TokenService {
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const { acs, identities, store, audit, takeIssuance, cache } = options;
   const clock = options.clock ?? systemClock;
+  const minLifetimeMs = (options.minCachedLifetimeMinutes ?? 30) * 60_000;
+  const metrics = options.metrics;
+
+  const usableUntil = (latestExpiryMs: number) => (expiresOnMs: number) =>
+    expiresOnMs <= latestExpiryMs && expiresOnMs >= clock().getTime() + minLifetimeMs;
+
+  const issuedEvent = (
+    actor: string,
+    communicationUserId: string,
+    scopes: AcsScope[],
+    token: AcsToken,
+  ): AuditEvent => ({
+    action: 'token.issued',
+    actor,
+    communicationUserId,
+    scopes,
+    expiresOn: token.expiresOn.toISOString(),
+  });
+  const recordIssued = (actor: string, communicationUserId: string, scopes: AcsScope[], token: AcsToken) =>
+    audit.record(issuedEvent(actor, communicationUserId, scopes, token));
+
+  const issuedBy = (communicationUserId: string, scopes: AcsScope[], token: AcsToken): IssuedToken => ({
+    communicationUserId,
+    token: token.token,
+    expiresOn: token.expiresOn.toISOString(),
+    scopes,
+  });
+
+  const spend = async (subjectId: string, hint?: BudgetHint): Promise<BudgetHint> => {
+    try {
+      return await takeIssuance(subjectId, hint);
+    } catch (error) {
+      if (error instanceof ServiceError && error.status === 429) metrics?.count('throttled');
+      throw error;
+    }
+  };
+
+  const served = (subjectId: string, communicationUserId: string, scopes: AcsScope[], token: AcsToken) => {
+    try {
+      options.floodGuard?.take(subjectId);
+    } catch (error) {
+      metrics?.count('floodRefused');
+      throw error;
+    }
+    metrics?.count('cacheHits');
+    return issuedBy(communicationUserId, scopes, token);
+  };
 
   /**
-   * Issues a token. The rate-limit unit is taken while the identity is resolved and the cache is
-   * looked up (they touch different rows), and the cache entry and audit entry are written together:
-   * each wait on storage in series is a round trip the client sees.
+   * Any identity but the caller's default: the identity is resolved and the TokenCache table looked up at
+   * once; only a miss spends the budget and reaches ACS; the cache entry and the audit are written together.
    */
   const issue = async (
     actor: string,
-    identity: () => Promise<string>,
+    { communicationUserId, scopes, expiresInMinutes }: IdentityTokenRequest & { expiresInMinutes: number },
+    allowed: () => Promise<void>,
+  ): Promise<IssuedToken> => {
+    const latestExpiry = new Date(clock().getTime() + expiresInMinutes * 60_000);
+    const [, cached] = await Promise.all([allowed(), cache?.find(communicationUserId, scopes, latestExpiry)]);
+    if (cached?.token) return served(actor, communicationUserId, scopes, cached.token);
+    metrics?.count('cacheMisses');
+    await spend(actor);
+    const token = await acs.issueToken(communicationUserId, scopes, expiresInMinutes);
+    metrics?.count('acsIssued');
+    await Promise.all([cached?.store(token), recordIssued(actor, communicationUserId, scopes, token)]);
+    return issuedBy(communicationUserId, scopes, token);
+  };
+
+  const defaultRowKeys = async () => {
+    try {
+      return await options.defaultRowKeys?.();
+    } catch {
+      // No cache key (the vault is down, say): the request is served as a miss.
+      return undefined;
+    }
+  };
+
+  /*
+   * The caller's default identity: the hot path. See defaultRowTokens.ts for how tokens live in the default
+   * row. In storage rounds, one after the other:
+   *   hit:         the default row (point read), nothing else;
+   *   miss:        the default row, then the budget (one conditional write, the row holds its last ETag),
+   *                then ACS, then the token merged into the row beside the audit;
+   *   first token: the default row, then the claim beside the budget, then ACS (identity and token in one
+   *                call), then the created row beside the identity's rows, then the links and ready row
+   *                (token sealed in) beside the audit (identityService.ensureDefault).
+   */
+  const issueDefault = async (
+    subjectId: string,
     scopes: AcsScope[],
     expiresInMinutes: number,
   ): Promise<IssuedToken> => {
-    const latestExpiry = new Date(clock().getTime() + expiresInMinutes * 60_000);
-    const lookup = async () => {
-      const communicationUserId = await identity();
-      return { communicationUserId, cached: await cache?.find(communicationUserId, scopes, latestExpiry) };
+    const latestExpiryMs = clock().getTime() + expiresInMinutes * 60_000;
+    const partitionKey = tableKey(subjectId);
+    const [known, keys] = await Promise.all([store.readDefault(subjectId), defaultRowKeys()]);
+    let row = known;
+    if (row?.value.state !== 'ready') {
+      const created = await identities.ensureDefault(
+        subjectId,
+        {
+          scopes,
+          expiresInMinutes,
+          takeBudget: async () => {
+            metrics?.count('cacheMisses');
+            await spend(subjectId, 'absent');
+          },
+          seal: (ready, token) =>
+            keys &&
+            sealDefaultToken(
+              { partitionKey, row: ready, acsKey: keys.acsKey },
+              scopes,
+              keys.key,
+              token,
+              clock().getTime(),
+            ),
+          issuedEvent: (communicationUserId, token) =>
+            issuedEvent(subjectId, communicationUserId, scopes, token),
+        },
+        row ?? null,
+      );
+      if (created.issued) {
+        metrics?.count('acsIssued');
+        return issuedBy(created.communicationUserId, scopes, created.issued);
+      }
+      row = created.row;
+    }
+    const ready = row.value;
+    const communicationUserId = ready.communicationUserId;
+    if (!communicationUserId) throw new Error('A ready default identity must have an id.');
+    const context = keys && { partitionKey, row: ready, acsKey: keys.acsKey };
+    const cached = context && openDefaultToken(context, scopes, keys.key, usableUntil(latestExpiryMs));
+    if (cached) return served(subjectId, communicationUserId, scopes, cached);
+
+    metrics?.count('cacheMisses');
+    const hint = await spend(subjectId, parseBudgetHint(ready.cache?.[budgetHintColumn]));
+    const token = await acs.issueToken(communicationUserId, scopes, expiresInMinutes);
+    metrics?.count('acsIssued');
+    const columns = {
+      ...(context ? sealDefaultToken(context, scopes, keys.key, token, clock().getTime()) : {}),
+      [budgetHintColumn]: JSON.stringify(hint),
     };
-    const [{ communicationUserId, cached }] = await Promise.all([lookup(), takeIssuance(actor)]);
-    const token: AcsToken =
-      cached?.token ?? (await acs.issueToken(communicationUserId, scopes, expiresInMinutes));
-    const expiresOn = token.expiresOn.toISOString();
     await Promise.all([
-      cached && !cached.token ? cached.store(token) : undefined,
-      audit.record({ action: 'token.issued', actor, communicationUserId, scopes, expiresOn }),
+      // Conditioned on the row as read before ACS was asked: a revocation since makes it a no-op.
+      store.mergeDefaultCache(subjectId, columns, row.etag).catch(() => false),
+      recordIssued(subjectId, communicationUserId, scopes, token),
     ]);
-    return { communicationUserId, token: token.token, expiresOn, scopes };
+    return issuedBy(communicationUserId, scopes, token);
   };
 
   const revoke = async (actor: string, communicationUserId: string) => {
@@ -104,23 +239,22 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async issueForCaller(caller, request) {
       const scopes = request.scopes ?? options.defaultScopes;
       assertScopesAllowed(scopes, options.userAllowedScopes);
+      const expiresInMinutes = request.expiresInMinutes ?? defaultExpiresInMinutes;
       const { communicationUserId } = request;
-      const identity = communicationUserId
-        ? async () => {
-            await identities.assertLinked(caller.subjectId, communicationUserId);
-            return communicationUserId;
-          }
-        : () => identities.defaultIdentity(caller.subjectId);
-      return issue(caller.subjectId, identity, scopes, request.expiresInMinutes ?? defaultExpiresInMinutes);
+      if (!communicationUserId) return issueDefault(caller.subjectId, scopes, expiresInMinutes);
+      return issue(caller.subjectId, { communicationUserId, scopes, expiresInMinutes }, () =>
+        identities.assertLinked(caller.subjectId, communicationUserId),
+      );
     },
 
     async issueForJoin(caller, { communicationUserId, scopes, expiresInMinutes }) {
-      return issue(
-        caller.subjectId,
-        async () => communicationUserId,
+      const request = {
+        communicationUserId,
         scopes,
-        expiresInMinutes ?? defaultExpiresInMinutes,
-      );
+        expiresInMinutes: expiresInMinutes ?? defaultExpiresInMinutes,
+      };
+      // The call service decided who may join before asking.
+      return issue(caller.subjectId, request, async () => undefined);
     },
 
     async revokeForCaller(caller, communicationUserId) {
@@ -146,7 +280,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           code: 'NoObjectId',
         });
       }
-      await takeIssuance(caller.subjectId);
+      await spend(caller.subjectId);
       const token = await acs.exchangeTeamsToken(teamsUserAadToken, options.teamsAppId, objectId);
       const expiresOn = token.expiresOn.toISOString();
       await audit.record({
@@ -160,11 +294,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async issueForIdentity(admin, { communicationUserId, scopes, expiresInMinutes }) {
       assertScopesAllowed(scopes, options.adminAllowedScopes);
-      const identity = async () => {
-        await assertIdentityExists(communicationUserId);
-        return communicationUserId;
+      const request = {
+        communicationUserId,
+        scopes,
+        expiresInMinutes: expiresInMinutes ?? defaultExpiresInMinutes,
       };
-      return issue(admin.subjectId, identity, scopes, expiresInMinutes ?? defaultExpiresInMinutes);
+      return issue(admin.subjectId, request, () => assertIdentityExists(communicationUserId));
     },
 
     async revokeForIdentity(admin, communicationUserId) {

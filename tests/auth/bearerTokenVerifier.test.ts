@@ -129,6 +129,41 @@ describe('bearer token verification', () => {
     });
   });
 
+  it('remembers a verified token until it expires, and forgets it once its key is withdrawn', async () => {
+    const issuer = await startTestOidcIssuer();
+    try {
+      let nowMs = Date.now();
+      const remembering = createBearerTokenVerifier({
+        ...options(issuer.issuer),
+        jwksCooldownMs: 0,
+        clock: () => new Date(nowMs),
+      });
+      const expiresIn = 120;
+      const token = await issuer.sign({ sub: 'carol', exp: Math.floor(nowMs / 1000) + expiresIn });
+      await remembering.verify(`Bearer ${token}`);
+      const requests = issuer.requests();
+      // A retry of the same token is answered from memory, even with the issuer gone quiet.
+      await expect(remembering.verify(`Bearer ${token}`)).resolves.toMatchObject({ subjectId: 'carol' });
+      expect(issuer.requests()).toBe(requests);
+
+      // Past its expiry (and the skew) it is checked again, and refused.
+      nowMs += (expiresIn + 61) * 1000;
+      await expect(remembering.verify(`Bearer ${token}`)).rejects.toMatchObject({ status: 401 });
+      nowMs -= (expiresIn + 61) * 1000;
+
+      // The issuer withdraws the key; a token under the new key makes the verifier fetch the set again,
+      // and from then on the old token is checked against the new set, which no longer holds its key.
+      const another = await issuer.sign({ sub: 'erin', exp: Math.floor(nowMs / 1000) + expiresIn });
+      await remembering.verify(`Bearer ${another}`);
+      await expect(remembering.verify(`Bearer ${another}`)).resolves.toMatchObject({ subjectId: 'erin' });
+      await issuer.rollKey({ dropOld: true });
+      await remembering.verify(`Bearer ${await issuer.sign({ sub: 'frank' })}`);
+      await expect(remembering.verify(`Bearer ${another}`)).rejects.toMatchObject({ status: 401 });
+    } finally {
+      await issuer.close();
+    }
+  });
+
   it('answers 503, not 401, when the issuer cannot be reached', async () => {
     const gone = await startTestOidcIssuer();
     const token = await gone.sign();

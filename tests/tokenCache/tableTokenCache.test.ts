@@ -7,7 +7,8 @@ import { createAcsClientFactory } from '../../shared/acs/acsClientFactory';
 import { createAcsIdentityGateway } from '../../shared/acs/acsIdentityGateway';
 import { startAzuriteTables } from '../../local/azurite/startAzuriteTables';
 import type { Caller } from '../../shared/auth/caller';
-import type { AppDependencies } from '../../shared/composition/appServices';
+import type { AppDependencies, AppServices } from '../../shared/composition/appServices';
+import type { AcsScope } from '../../shared/config/acsScopes';
 import { createAppServices } from '../../shared/composition/createAppServices';
 import { tableKey } from '../../shared/storage/tableKey';
 import { createTableTokenCache } from '../../shared/tokens/tableTokenCache';
@@ -50,6 +51,20 @@ async function servicesWith(settings: Record<string, string> = {}, dependencies:
 
 const issues = () => stack.emulator.requestCount('issueAccessToken');
 
+/**
+ * A token for the caller's default identity named explicitly: those are cached in the TokenCache table
+ * (tokens asked for without an identity are cached in the default row: see defaultRowTokens.test.ts).
+ */
+async function explicitly(
+  tokens: Pick<AppServices['tokens'], 'issueForCaller'>,
+  identities: Pick<AppServices['identities'], 'defaultIdentity'>,
+  caller: Caller,
+  request: { scopes?: AcsScope[]; expiresInMinutes?: number } = {},
+) {
+  const communicationUserId = await identities.defaultIdentity(caller.subjectId);
+  return tokens.issueForCaller(caller, { ...request, communicationUserId });
+}
+
 async function validate(token: string): Promise<{ valid: boolean; reason?: string }> {
   const response = await fetch(new URL(':validateToken', stack.emulator.url), {
     method: 'POST',
@@ -86,7 +101,9 @@ describe('encrypted token cache', () => {
 
   it('stores no token, nor any part of one, in any column', async () => {
     const services = await servicesWith();
-    const { token } = await services.tokens.issueForCaller(newCaller(), { scopes: ['chat', 'voip'] });
+    const { token } = await explicitly(services.tokens, services.identities, newCaller(), {
+      scopes: ['chat', 'voip'],
+    });
     const secrets = [token, ...token.split('.')];
 
     const stored = await rows(services.config.tables.namePrefix);
@@ -203,7 +220,7 @@ describe('what invalidates the cache', () => {
   it('deleting and erasing: nothing sealed is left for the identity', async () => {
     const services = await servicesWith();
     const caller = newCaller();
-    const { communicationUserId } = await services.tokens.issueForCaller(caller, {});
+    const { communicationUserId } = await explicitly(services.tokens, services.identities, caller, {});
     const partitionKey = tableKey(communicationUserId);
     const partition = async () =>
       (await rows(services.config.tables.namePrefix)).filter((row) => row.partitionKey === partitionKey);
@@ -257,14 +274,14 @@ describe('what invalidates the cache', () => {
     const before = await servicesWith({ TABLE_NAME_PREFIX: prefix });
     const after = await servicesWith({ TABLE_NAME_PREFIX: prefix });
     const caller = newCaller();
-    const old = await before.tokens.issueForCaller(caller, {});
+    const old = await explicitly(before.tokens, before.identities, caller, {});
     const [oldRow] = await rows(prefix);
     const issued = issues();
 
-    const fresh = await after.tokens.issueForCaller(caller, {});
+    const fresh = await explicitly(after.tokens, after.identities, caller, {});
     expect(fresh.token).not.toBe(old.token);
     expect(issues()).toBe(issued + 1);
-    expect((await after.tokens.issueForCaller(caller, {})).token).toBe(fresh.token);
+    expect((await explicitly(after.tokens, after.identities, caller, {})).token).toBe(fresh.token);
     const [newRow] = await rows(prefix);
     expect(newRow?.keyId).not.toBe(oldRow?.keyId);
   });
@@ -274,8 +291,10 @@ describe('what invalidates the cache', () => {
     const services = await servicesWith({ TABLE_NAME_PREFIX: prefix });
     const alice = newCaller();
     const mallory = newCaller();
-    const alicesToken = await services.tokens.issueForCaller(alice, { scopes: ['chat'] });
-    const mallorysChat = await services.tokens.issueForCaller(mallory, { scopes: ['chat'] });
+    const alicesToken = await explicitly(services.tokens, services.identities, alice, { scopes: ['chat'] });
+    const mallorysChat = await explicitly(services.tokens, services.identities, mallory, {
+      scopes: ['chat'],
+    });
     const table = cacheTable(prefix);
     const aliceRow = await table.getEntity<Record<string, unknown>>(
       tableKey(alicesToken.communicationUserId),
@@ -290,8 +309,8 @@ describe('what invalidates the cache', () => {
     await copy(aliceRow, tableKey(mallorysChat.communicationUserId), 'chat');
     await copy(aliceRow, tableKey(mallorysChat.communicationUserId), 'voip');
     const issued = issues();
-    const chat = await services.tokens.issueForCaller(mallory, { scopes: ['chat'] });
-    const voip = await services.tokens.issueForCaller(mallory, { scopes: ['voip'] });
+    const chat = await explicitly(services.tokens, services.identities, mallory, { scopes: ['chat'] });
+    const voip = await explicitly(services.tokens, services.identities, mallory, { scopes: ['voip'] });
 
     expect(chat.token).not.toBe(alicesToken.token);
     expect(voip.token).not.toBe(alicesToken.token);
@@ -302,7 +321,7 @@ describe('what invalidates the cache', () => {
     const prefix = uniqueTablePrefix();
     const services = await servicesWith({ TABLE_NAME_PREFIX: prefix });
     const caller = newCaller();
-    const revoked = await services.tokens.issueForCaller(caller, {});
+    const revoked = await explicitly(services.tokens, services.identities, caller, {});
     const partitionKey = tableKey(revoked.communicationUserId);
     const table = cacheTable(prefix);
     const {
@@ -315,7 +334,9 @@ describe('what invalidates the cache', () => {
     const { generation } = await table.getEntity<{ generation: string }>(partitionKey, 'generation');
     await table.upsertEntity({ ...saved, partitionKey, rowKey: 'voip', generation }, 'Replace');
 
-    expect((await services.tokens.issueForCaller(caller, {})).token).not.toBe(revoked.token);
+    expect((await explicitly(services.tokens, services.identities, caller, {})).token).not.toBe(
+      revoked.token,
+    );
   });
 });
 
@@ -335,7 +356,7 @@ describe('cache failures', () => {
         identities: services.identities,
         store: identityStoreOf(services.config),
         audit: services.audit,
-        takeIssuance: async () => undefined,
+        takeIssuance: async () => 'absent' as const,
         cache: createTableTokenCache({
           table,
           key: tokenCacheKeyLoader(config.tokens.cacheKey, undefined),
@@ -348,13 +369,13 @@ describe('cache failures', () => {
         adminAllowedScopes: ['voip'],
       });
       const caller = newCaller();
-      const cached = await tokens.issueForCaller(caller, {});
-      expect((await tokens.issueForCaller(caller, {})).token).toBe(cached.token);
+      const cached = await explicitly(tokens, services.identities, caller, {});
+      expect((await explicitly(tokens, services.identities, caller, {})).token).toBe(cached.token);
 
       await cacheStorage.close();
       closed = true;
       const before = issues();
-      const fresh = await tokens.issueForCaller(caller, {});
+      const fresh = await explicitly(tokens, services.identities, caller, {});
 
       expect(fresh.token).not.toBe(cached.token);
       expect(issues()).toBe(before + 1);
