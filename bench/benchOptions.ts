@@ -18,10 +18,16 @@ export interface BenchOptions {
   profile: boolean;
   quick: boolean;
   resultsFile: string;
+  /** A commit whose build runs the first-token scenario beside this one; absent: none. */
+  baseline?: string;
 }
+
+/** The commit the speed issue measured "today" at: first-token req/s is compared against its build. */
+export const defaultBaseline = 'afb409f';
 
 const usage = `usage: npm run bench -- [--quick] [--connections N] [--duration S] [--users N]
                           [--only name,name] [--profile] [--cold-start-runs N]
+                          [--baseline REV|none]   (default ${defaultBaseline}; the before of first-token)
 env: BENCH_CONNECTIONS, BENCH_DURATION, BENCH_USERS`;
 
 /** Flags win over the environment; `--quick` is a smoke check (~3 s per run, fewer users). */
@@ -41,6 +47,7 @@ export function readBenchOptions(
       profile: { type: 'boolean', default: false },
       'cold-start-runs': { type: 'string' },
       results: { type: 'string' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -65,6 +72,7 @@ export function readBenchOptions(
     profile: values.profile ?? false,
     quick,
     resultsFile: values.results ?? defaultResultsFile,
+    ...(values.baseline === 'none' ? {} : { baseline: values.baseline ?? defaultBaseline }),
   };
 }
 

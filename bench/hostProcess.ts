@@ -54,18 +54,22 @@ export function hostEnvironment(identity: HostIdentity): NodeJS.ProcessEnv {
   };
 }
 
-/** `node [nodeFlags] dist/local/start.js --json` against already-running dependencies. */
+/**
+ * `node [nodeFlags] dist/local/start.js --json` against already-running dependencies; from this checkout,
+ * or from another (`appRoot`: a baseline build of an earlier commit).
+ */
 export async function startHostProcess(
   group: ChildProcessGroup,
   identity: HostIdentity,
   nodeFlags: string[] = [],
   extraSettings: Record<string, string> = {},
+  appRoot?: string,
 ): Promise<HostProcess> {
   const child = group.spawnNode({
-    name: 'functions-host',
-    cwd: repoRoot,
+    name: appRoot ? 'baseline-host' : 'functions-host',
+    cwd: appRoot ?? repoRoot,
     env: { ...hostEnvironment(identity), ...extraSettings },
-    args: [...nodeFlags, repoPaths.localStart, '--json'],
+    args: [...nodeFlags, appRoot ? join(appRoot, 'dist/local/start.js') : repoPaths.localStart, '--json'],
   });
   const ready = await firstJsonLine<{ url: string; emulatorUrl?: string; tablesUrl?: string }>(child);
   if (ready.emulatorUrl || ready.tablesUrl) {

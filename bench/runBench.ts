@@ -1,7 +1,11 @@
 import { startAcsEmulatorProcess } from './acsEmulatorProcess';
+import { buildBaseline } from './baseline/baselineBuild';
+import { devSignInAll } from './devSignIn';
+import { firstTokenScenario } from './scenarios/firstTokenScenario';
+import { runScenario } from './scenarios/runScenario';
 import { startAzuriteProcess } from './azuriteProcess';
 import { isSelected, type BenchOptions } from './benchOptions';
-import type { BenchResults } from './benchResults';
+import type { BenchResults, ScenarioResult } from './benchResults';
 import { loopback, type BenchStack } from './benchStack';
 import type { ChildProcessGroup } from './childProcessGroup';
 import { measureImportTime } from './coldStart/measureImportTime';
@@ -14,7 +18,7 @@ import { httpJson } from './httpJson';
 import type { LoadShape } from './load/autocannonLoad';
 import { machineInfo } from './machineInfo';
 import { progress } from './progress';
-import { runProfiledScenarios, runScenarios } from './scenarios/runScenarios';
+import { environment, runProfiledScenarios, runScenarios } from './scenarios/runScenarios';
 import type { Scenario } from './scenarios/scenario';
 import { scenarioIds, scenarioSet, type ScenarioInputs } from './scenarios/scenarioSet';
 import { seedCalls, type SeededCalls } from './scenarios/seededCalls';
@@ -56,6 +60,9 @@ export async function runBench(options: BenchOptions, group: ChildProcessGroup):
   const stack: BenchStack = { group, azuritePid: azurite.child.pid, emulator, identity, host };
   const inputs = await seed(options, stack, wanted, measured.skipped);
   await measureLoad(options, stack, inputs, wanted, measured);
+  if (options.baseline && wanted.includes('first-token')) {
+    measured.scenarios.push(await measureBaselineFirstToken(options, options.baseline, stack, measured));
+  }
 
   if (isSelected(options, 'what-if') && wanted.includes('token-hit')) {
     progress('what-if: the token-cache lookup as a query (today) and as two point reads');
@@ -92,6 +99,52 @@ export async function runBench(options: BenchOptions, group: ChildProcessGroup):
     );
   }
   return finish(options, measured);
+}
+
+/**
+ * The first-token scenario against a build of an earlier commit, right after this build's, on the same
+ * Azurite and emulator (tables of its own): the before of the speed work, measured side by side.
+ */
+async function measureBaselineFirstToken(
+  options: BenchOptions,
+  rev: string,
+  stack: BenchStack,
+  measured: Measured,
+): Promise<ScenarioResult> {
+  progress(`baseline: building ${rev} beside this checkout`);
+  const build = await buildBaseline(rev);
+  try {
+    const identity = await newHostIdentity({
+      tablesConnectionString: stack.identity.tablesConnectionString,
+      acsConnectionString: stack.identity.acsConnectionString,
+    });
+    const host = await startHostProcess(
+      stack.group,
+      identity,
+      [],
+      { TABLE_NAME_PREFIX: 'base' },
+      build.appRoot,
+    );
+    try {
+      const users = Math.max(500, Math.ceil(options.durationSeconds * 250));
+      const bearers = await devSignInAll(
+        loopback(host.url),
+        Array.from({ length: users }, (_, index) => `bench-baseline-${index}`),
+      );
+      const scenario = {
+        ...firstTokenScenario(bearers),
+        id: 'first-token-baseline',
+        name: `token: first (new user), at ${rev}`,
+      };
+      progress(`scenario: ${scenario.name}`);
+      const shape = { connections: options.connections, durationSeconds: options.durationSeconds };
+      return await runScenario(scenario, environment(stack, host, measured.floors, shape));
+    } finally {
+      await host.child.stop();
+    }
+  } finally {
+    await build.remove();
+  }
 }
 
 async function measureColdStart(options: BenchOptions, group: ChildProcessGroup, identity: HostIdentity) {

@@ -57,7 +57,7 @@ export async function runProfiledScenarios(
   return results;
 }
 
-function environment(
+export function environment(
   stack: BenchStack,
   host: HostProcess,
   floors: Floors,

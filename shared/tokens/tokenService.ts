@@ -169,6 +169,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const [known, keys] = await Promise.all([store.readDefault(subjectId), defaultRowKeys()]);
     let row = known;
     if (row?.value.state !== 'ready') {
+      let budgetHint: BudgetHint | undefined;
       const created = await identities.ensureDefault(
         subjectId,
         {
@@ -176,17 +177,20 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           expiresInMinutes,
           takeBudget: async () => {
             metrics?.count('cacheMisses');
-            await spend(subjectId, 'absent');
+            budgetHint = await spend(subjectId, 'absent');
           },
-          seal: (ready, token) =>
-            keys &&
-            sealDefaultToken(
-              { partitionKey, row: ready, acsKey: keys.acsKey },
-              scopes,
-              keys.key,
-              token,
-              clock().getTime(),
-            ),
+          seal: (ready, token) => ({
+            ...(keys
+              ? sealDefaultToken(
+                  { partitionKey, row: ready, acsKey: keys.acsKey },
+                  scopes,
+                  keys.key,
+                  token,
+                  clock().getTime(),
+                )
+              : {}),
+            ...(budgetHint ? { [budgetHintColumn]: JSON.stringify(budgetHint) } : {}),
+          }),
           issuedEvent: (communicationUserId, token) =>
             issuedEvent(subjectId, communicationUserId, scopes, token),
         },
