@@ -3,6 +3,7 @@ import { acsScopes, type AcsScope } from '../config/acsScopes';
 import type { Aes256Key } from '../crypto/aes256Key';
 import { openEnvelope, sealEnvelope } from '../crypto/aesGcmEnvelope';
 import type { DefaultEntity } from '../identity/identityStore';
+import type { OpenedTokens } from './openedTokens';
 
 /*
  * Tokens of a subject's default identity, cached in the subject's default row (Subjects, RK "default"): the
@@ -69,6 +70,7 @@ export function openDefaultToken(
   scopes: readonly AcsScope[],
   key: Aes256Key,
   usable: (expiresOnMs: number) => boolean,
+  opened?: OpenedTokens,
 ): AcsToken | undefined {
   if (context.row.state !== 'ready' || !context.row.communicationUserId) return undefined;
   const column = scopeSetColumn(scopes);
@@ -77,8 +79,11 @@ export function openDefaultToken(
   const [expiry, keyId, acsKey, iv, tag, data] = parts as [string, string, string, string, string, string];
   const expiresOnMs = Number(expiry);
   if (!usable(expiresOnMs) || keyId !== key.id || acsKey !== context.acsKey) return undefined;
+  const aad = associatedData(context, column);
+  const binding = `${key.id}\n${aad}\n${iv}.${tag}.${data}`;
   try {
-    const token = openEnvelope(key.material, { iv, tag, data }, associatedData(context, column));
+    const token = opened?.get(binding) ?? openEnvelope(key.material, { iv, tag, data }, aad);
+    opened?.set(binding, token);
     return { token, expiresOn: new Date(expiresOnMs) };
   } catch {
     return undefined;

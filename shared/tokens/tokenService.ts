@@ -10,6 +10,7 @@ import { notFound, ServiceError } from '../errors/serviceError';
 import { tableKey } from '../storage/tableKey';
 import { budgetHintColumn, parseBudgetHint } from './budgetHintColumn';
 import { openDefaultToken, sealDefaultToken } from './defaultRowTokens';
+import { createOpenedTokens } from './openedTokens';
 import type { HitFloodGuard } from './hitFloodGuard';
 import type { TokenMetrics } from './tokenMetrics';
 import type { IdentityService } from '../identity/identityService';
@@ -74,6 +75,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const clock = options.clock ?? systemClock;
   const minLifetimeMs = (options.minCachedLifetimeMinutes ?? 30) * 60_000;
   const metrics = options.metrics;
+  const opened = createOpenedTokens();
 
   const usableUntil = (latestExpiryMs: number) => (expiresOnMs: number) =>
     expiresOnMs <= latestExpiryMs && expiresOnMs >= clock().getTime() + minLifetimeMs;
@@ -206,7 +208,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const communicationUserId = ready.communicationUserId;
     if (!communicationUserId) throw new Error('A ready default identity must have an id.');
     const context = keys && { partitionKey, row: ready, acsKey: keys.acsKey };
-    const cached = context && openDefaultToken(context, scopes, keys.key, usableUntil(latestExpiryMs));
+    const cached =
+      context && openDefaultToken(context, scopes, keys.key, usableUntil(latestExpiryMs), opened);
     if (cached) return served(subjectId, communicationUserId, scopes, cached);
 
     metrics?.count('cacheMisses');
