@@ -6,6 +6,7 @@ import type { AppServices } from '../../shared/composition/appServices';
 import { createAppServices } from '../../shared/composition/createAppServices';
 import { tableNames } from '../../shared/storage/tableNames';
 import { tableKey } from '../../shared/storage/tableKey';
+import { validateAtEmulator } from '../calls/support/acsChecks';
 import { identityStoreOf, tablesOf } from '../support/storageOf';
 import { startTestStack, type TestStack } from '../support/testStack';
 
@@ -43,14 +44,7 @@ const acsCalls = () => {
   return { create: counts('createIdentity'), issue: counts('issueAccessToken') };
 };
 
-async function validate(token: string): Promise<{ valid: boolean; reason?: string }> {
-  const response = await fetch(new URL(':validateToken', stack.emulator.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
-  });
-  return (await response.json()) as { valid: boolean; reason?: string };
-}
+const validate = (token: string) => validateAtEmulator(stack.emulator.url, token);
 
 describe('tokens of the default identity, cached in the default row', () => {
   it('a hit is one point read of the default row, and nothing else: no ACS, no budget, no audit', async () => {
