@@ -44,9 +44,9 @@ export function pressKeys(
   participant: string,
   keys: string[],
 ): FarEndInput {
+  const tones = keys.map(toneOf);
   const call = callOf(ctx, callConnectionId);
   const rawId = inCall(call, participant);
-  const tones = keys.map(toneOf);
   const heardBy = new Set<string>();
   for (const tone of tones) {
     for (const connection of call.liveConnections()) {
