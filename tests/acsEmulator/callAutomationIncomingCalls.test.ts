@@ -61,7 +61,8 @@ beforeAll(async () => {
   emulator = await startAcsEmulator({
     timeScale: 0.01,
     callAutomation: {
-      durations: { incomingCallTimeoutMs: 5000 },
+      // 2 s of real time to answer: enough on a loaded machine; the missed-call test waits it out.
+      durations: { incomingCallTimeoutMs: 200_000 },
       phoneNumbers: [{ phoneNumber: '+14255550100' }, { phoneNumber: '+14255550101', calling: 'outbound' }],
     },
   });
