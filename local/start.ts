@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../shared/config/configError';
+import { describeFunctionError, type FunctionError } from './functionsHost/hostRegistrationRules';
 import { readLocalSettings } from './localSettings';
 import { startLocalStack } from './startLocalStack';
 
@@ -54,6 +55,7 @@ function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir
     ...(stack.tablesUrl ? [`  Azurite table: ${stack.tablesUrl}`] : []),
     `  data:          ${dataDir ?? 'in memory (nothing kept)'}`,
     '',
+    ...functionErrorLines(stack.functionErrors),
     'Try it:',
     `  TOKEN=$(curl -s -X POST ${stack.url}/dev/token -H 'content-type: application/json' -d '{"sub":"alice"}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
     `  curl -s -X POST ${stack.url}/api/token -H "authorization: Bearer $TOKEN"`,
@@ -61,6 +63,16 @@ function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
+}
+
+/** Plain words for a function Azure would refuse: it answers 404 here, so it must not go unnoticed. */
+function functionErrorLines(errors: FunctionError[]): string[] {
+  if (errors.length === 0) return [];
+  return [
+    `${errors.length} function(s) are in error and answer 404; the Azure Functions host refuses them too:`,
+    ...errors.map((error) => `  ${describeFunctionError(error)}`),
+    '',
+  ];
 }
 
 main().catch((error: unknown) => {

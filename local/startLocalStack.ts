@@ -6,6 +6,7 @@ import { startAzuriteTables, type AzuriteTables } from './azurite/startAzuriteTa
 import { createDevIssuer } from './devIssuer/devIssuer';
 import { loadOrCreateDevSigningKey } from './devIssuer/devSigningKey';
 import { freePort } from './freePort';
+import type { FunctionError } from './functionsHost/hostRegistrationRules';
 import { startFunctionsHost, type FunctionsHost } from './functionsHost/startFunctionsHost';
 
 export interface LocalStackOptions {
@@ -24,6 +25,8 @@ export interface LocalStack {
   /** The embedded ACS emulator's base URL, when it runs in this process. */
   emulatorUrl?: string;
   tablesUrl?: string;
+  /** Functions the Azure Functions host would refuse (each also logged as the host logs it). */
+  functionErrors: FunctionError[];
   close(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       issuer: settings.AUTH_ISSUER,
       ...(emulator ? { emulatorUrl: emulator.url } : {}),
       ...(tables ? { tablesUrl: tables.url } : {}),
+      functionErrors: host.functionErrors,
       close: closeAll,
     };
   } catch (error) {

@@ -46,8 +46,10 @@ export class AppRegistrations {
   addFunction(metadata: CoreFunctionMetadata, callback: CoreFunctionCallback): Disposable {
     // The worker indexes functions once, while the entry files load; later calls are a bug in the app.
     if (!this.#loading) throw new Error('A function can only be registered during app startup.');
-    if (this.functions.some((fn) => fn.metadata.name.toLowerCase() === metadata.name.toLowerCase())) {
-      throw new Error(`A function with the name "${metadata.name}" has already been registered.`);
+    // The worker keys functions by id (the name, as given): a second one throws inside app.http(...).
+    // Names that differ only in case get past the worker; the host's checks (functionRegistry) see them.
+    if (this.functions.some((fn) => fn.metadata.name === metadata.name)) {
+      throw new Error(`A function with id "${metadata.name}" has already been registered.`);
     }
     const registered = { metadata, callback };
     this.functions.push(registered);
