@@ -7,7 +7,8 @@ import { startLocalStack } from './startLocalStack';
 /**
  * `npm start`: the whole service on this machine. Flags: `--json` prints one JSON line when ready
  * (for tests and scripts) instead of the banner. Env: PORT (default 7071), LOCAL_DATA_DIR (default
- * .data), LOCAL_IN_MEMORY=1 (keep nothing).
+ * .data), LOCAL_IN_MEMORY=1 (keep nothing), LOCAL_ALLOWED_HOSTS (host names to answer besides
+ * localhost, comma-separated; any other Host header gets 403).
  */
 async function main(): Promise<void> {
   const appRoot = resolve(__dirname, '..', '..');

@@ -6,6 +6,7 @@ import { startAzuriteTables, type AzuriteTables } from './azurite/startAzuriteTa
 import { createDevIssuer } from './devIssuer/devIssuer';
 import { loadOrCreateDevSigningKey } from './devIssuer/devSigningKey';
 import { freePort } from './freePort';
+import { parseAllowedHosts } from './functionsHost/allowedHost';
 import type { FunctionError } from './functionsHost/hostRegistrationRules';
 import { startFunctionsHost, type FunctionsHost } from './functionsHost/startFunctionsHost';
 
@@ -83,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       appRoot: options.appRoot,
       port,
       maxRequestBodyBytes: Number(settings.MAX_REQUEST_BODY_BYTES ?? 65_536),
+      allowedHosts: parseAllowedHosts(settings.LOCAL_ALLOWED_HOSTS),
       mounts: [
         {
           pathPrefix: '/dev',

@@ -24,6 +24,11 @@ export interface FunctionsHostOptions {
   }>;
   /** Where host and function logs go; default console.log. */
   log?: (line: string) => void;
+  /**
+   * Host names to answer besides the loopback ones (and `hostname`, when it is a specific address);
+   * a request whose Host header names anything else gets 403 before routing (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface FunctionsHost {
@@ -71,6 +76,12 @@ function closeServer(server: Server): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** A specific address the host was bound to is a name its clients use; a wildcard is not. */
+function boundHostnames(hostname: string): string[] {
+  if (hostname === '0.0.0.0' || hostname === '::' || hostname === '') return [];
+  return [hostname.includes(':') ? `[${hostname.toLowerCase()}]` : hostname.toLowerCase()];
 }
 
 function originOf(hostname: string, port: number): string {
@@ -136,6 +147,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
       log,
       origin,
+      allowedHosts: [...(options.allowedHosts ?? []), ...boundHostnames(hostname)],
       started,
     }),
   );
