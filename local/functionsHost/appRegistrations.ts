@@ -39,6 +39,7 @@ export class AppRegistrations {
   /** The `hookData` of app-level hooks: appStart writes it, appTerminate reads it. */
   readonly appLevelHookData: Record<string, unknown> = {};
   readonly #hooks = new Map<string, CoreHookCallback[]>();
+  readonly #functionsCoreRequesters: object[] = [];
   #loading = true;
 
   constructor(readonly systemLog: (level: CoreLogLevel, message: string) => void) {}
@@ -61,6 +62,16 @@ export class AppRegistrations {
     callbacks.push(callback);
     this.#hooks.set(name, callbacks);
     return { dispose: () => this.#remove(callbacks, callback) };
+  }
+
+  /** A module that required `@azure/functions-core` while this app loaded (its library, normally). */
+  noteFunctionsCoreRequester(module: unknown): void {
+    if (typeof module === 'object' && module !== null) this.#functionsCoreRequesters.push(module);
+  }
+
+  /** The exports of each module that required `@azure/functions-core` while this app loaded. */
+  functionsCoreRequesterExports(): unknown[] {
+    return this.#functionsCoreRequesters.map((module) => Reflect.get(module, 'exports'));
   }
 
   finishLoading(): void {
