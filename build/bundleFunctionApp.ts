@@ -110,6 +110,24 @@ function productionDependenciesOnly(repoRoot: string): Plugin {
   };
 }
 
+/**
+ * zod's `locales` namespace re-exports all 60-odd message languages (about 290 KB, a fifth of the
+ * bundle, parsed on every cold start), and namespace re-exports are not tree-shaken. The app keeps
+ * zod's default English messages (zod itself configures `en` from its own file), so the other
+ * languages are left out: `z.locales` holds `en` only.
+ */
+function englishZodMessagesOnly(): Plugin {
+  return {
+    name: 'english-zod-messages-only',
+    setup(context) {
+      context.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+        contents: 'export { default as en } from "./en.js";',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 function commonOptions(repoRoot: string): BuildOptions {
   return {
     absWorkingDir: repoRoot,
@@ -127,7 +145,7 @@ function commonOptions(repoRoot: string): BuildOptions {
     external: [WORKER_MODULE],
     metafile: true,
     logLevel: 'warning',
-    plugins: [productionDependenciesOnly(repoRoot)],
+    plugins: [productionDependenciesOnly(repoRoot), englishZodMessagesOnly()],
   };
 }
 
