@@ -32,7 +32,9 @@ export function lazyFileOf(packageName: string): string {
 /**
  * Our code loads a package with `require()` (not `import`) exactly when it wants it on first use, not
  * at start-up (see shared/composition/defaultAzureCredential.ts). Such a package goes to a file of its
- * own, so its code is not even parsed on a cold start that never needs it.
+ * own, so its code is not even parsed on a cold start that never needs it. (The shared dependencies it
+ * bundles, such as @azure/core-rest-pipeline, are then a second copy: they only exchange plain
+ * objects, like a TokenCredential, with the main bundle's.)
  */
 function lazyRequires(found: Set<string>): Plugin {
   return {
@@ -150,7 +152,8 @@ function commonOptions(repoRoot: string): BuildOptions {
 }
 
 function functionFiles(repoRoot: string): string[] {
-  // Sorted, as the worker sorts the files package.json "main" used to match (dist/functions/*.js).
+  // Sorted, so that registration order does not depend on the file system (appEntryFiles does the same
+  // for a glob "main" such as the dist/functions/*.js this replaces).
   return globSync('functions/*.ts', { cwd: repoRoot, expandDirectories: false }).sort();
 }
 
