@@ -60,11 +60,11 @@ export function resultsReport(results: BenchResults): string {
     sections.push(
       '',
       `Cold start: app import median ${importTime.medianMs.toFixed(0)} ms (${importTime.functions} functions, ${importTime.modules} module files; runs ${list(importTime.runsMs)}); spawn → first healthy 200 median ${spawnToHealthy.medianMs.toFixed(0)} ms (runs ${list(spawnToHealthy.runsMs)}; first answer of any status ${spawnToHealthy.firstAnswerMedianMs.toFixed(0)} ms)`,
-      `Import self time by package (one extra run): ${Object.entries(importTime.selfMsByPackage)
+      `Same app unbundled (${importTime.unbundled.main}, imports resolved in node_modules), same run: import median ${importTime.unbundled.medianMs.toFixed(0)} ms, ${importTime.unbundled.modules} module files (runs ${list(importTime.unbundled.runsMs)})`,
+      `Unbundled import self time by package (one extra run): ${Object.entries(importTime.selfMsByPackage)
         .slice(0, 12)
         .map(([name, ms]) => `${name} ${ms} ms (${importTime.modulesByPackage[name] ?? 0} files)`)
         .join(', ')}`,
-      `What-if, ${importTime.whatIf.deferred.join(' and ')} loaded on first use: import median ${importTime.whatIf.medianMs.toFixed(0)} ms, ${importTime.whatIf.modules} module files (runs ${list(importTime.whatIf.runsMs)})`,
     );
   }
   if (results.hostMemory) {

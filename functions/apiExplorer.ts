@@ -1,21 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { notFound } from '../shared/errors/serviceError';
+import { apiExplorerAssets, apiExplorerAssetsDir } from './http/apiExplorerAssets';
 import { currentConfig } from './http/currentServices';
 import { operations } from './http/operations';
 import { registerOperation } from './http/registerOperation';
 import { Reply } from './http/reply';
-
-/** The explorer is swagger-ui-dist as published; only these of its files are served, by name. */
-const assets: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'index.css': 'text/css; charset=utf-8',
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-  'favicon-16x16.png': 'image/png',
-};
 
 /** The one file of ours: points the published page at this API's document, relative to /api/docs/. */
 const initializer = `window.onload = function () {
@@ -56,11 +46,11 @@ registerOperation(operations.apiExplorer, async ({ params, request }) => {
       headers: { 'content-type': 'text/javascript; charset=utf-8', ...securityHeaders },
     });
   }
-  const contentType = assets[file];
+  const contentType = apiExplorerAssets[file];
   if (!contentType) throw notFound('No such file in the API explorer.', { code: 'NotFound' });
   return new Reply({
     status: 200,
-    raw: await readFile(path.join(explorerAssetsDir(), file)),
+    raw: await readFile(path.join(__dirname, apiExplorerAssetsDir, file)),
     headers: { 'content-type': contentType, 'cache-control': 'public, max-age=3600', ...securityHeaders },
   });
 });

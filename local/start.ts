@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { describeFunctionError, type FunctionError } from './functionsHost/hostRegistrationRules';
 import { readLocalRunSettings } from './localRunSettings';
 import { readLocalSettings } from './localSettings';
 import { removeServiceUrl, writeServiceUrl } from './serviceUrlFile';
@@ -7,7 +8,8 @@ import { startLocalStack } from './startLocalStack';
 /**
  * `npm start`: the whole service on this machine. Flags: `--json` prints one JSON line when ready
  * (for tests and scripts) instead of the banner. Env: PORT (default 7071), LOCAL_DATA_DIR (default
- * .data), LOCAL_IN_MEMORY=1 (keep nothing).
+ * .data), LOCAL_IN_MEMORY=1 (keep nothing), LOCAL_ALLOWED_HOSTS (host names to answer besides
+ * localhost, comma-separated; any other Host header gets 403).
  */
 async function main(): Promise<void> {
   const appRoot = resolve(__dirname, '..', '..');
@@ -57,6 +59,7 @@ function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir
     ...(stack.tablesUrl ? [`  Azurite table: ${stack.tablesUrl}`] : []),
     `  data:          ${dataDir ?? 'in memory (nothing kept)'}`,
     '',
+    ...functionErrorLines(stack.functionErrors),
     'Try it:',
     `  TOKEN=$(curl -s -X POST ${stack.url}/dev/token -H 'content-type: application/json' -d '{"sub":"alice"}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
     `  curl -s -X POST ${stack.url}/api/token -H "authorization: Bearer $TOKEN"`,
@@ -64,6 +67,16 @@ function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
+}
+
+/** Plain words for a function Azure would refuse: it answers 404 here, so it must not go unnoticed. */
+function functionErrorLines(errors: FunctionError[]): string[] {
+  if (errors.length === 0) return [];
+  return [
+    `${errors.length} function(s) are in error and answer 404; the Azure Functions host refuses them too:`,
+    ...errors.map((error) => `  ${describeFunctionError(error)}`),
+    '',
+  ];
 }
 
 main().catch((error: unknown) => {

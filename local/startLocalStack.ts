@@ -10,6 +10,8 @@ import { startAzuriteTables, type AzuriteTables } from './azurite/startAzuriteTa
 import { createDevIssuer, type DevIssuer } from './devIssuer/devIssuer';
 import { loadOrCreateDevSigningKey } from './devIssuer/devSigningKey';
 import { freePort } from './freePort';
+import { parseAllowedHosts } from './functionsHost/allowedHost';
+import type { FunctionError } from './functionsHost/hostRegistrationRules';
 import { startFunctionsHost, type FunctionsHost } from './functionsHost/startFunctionsHost';
 
 export interface LocalStackOptions {
@@ -28,6 +30,8 @@ export interface LocalStack {
   /** The embedded ACS emulator's base URL, when it runs in this process. */
   emulatorUrl?: string;
   tablesUrl?: string;
+  /** Functions the Azure Functions host would refuse (each also logged as the host logs it). */
+  functionErrors: FunctionError[];
   close(): Promise<void>;
 }
 
@@ -132,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       appRoot: options.appRoot,
       port,
       maxRequestBodyBytes: Number(settings.MAX_REQUEST_BODY_BYTES ?? 65_536),
+      allowedHosts: parseAllowedHosts(settings.LOCAL_ALLOWED_HOSTS),
       mounts: [
         {
           pathPrefix: '/dev',
@@ -149,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       issuer: settings.AUTH_ISSUER,
       ...(emulator ? { emulatorUrl: emulator.url } : {}),
       ...(tables ? { tablesUrl: tables.url } : {}),
+      functionErrors: host.functionErrors,
       close: closeAll,
     };
   } catch (error) {

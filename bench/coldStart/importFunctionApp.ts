@@ -2,25 +2,28 @@ import { createRequire } from 'node:module';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { globSync } from 'tinyglobby';
 import { appEntryFiles } from '../../local/functionsHost/appEntryFiles';
 import { AppRegistrations } from '../../local/functionsHost/appRegistrations';
 import { loadWithRegistrationsTo } from '../../local/functionsHost/functionsCoreShim';
 import { repoRoot } from '../repoPaths';
 
 /**
- * Run in a fresh process: loads the compiled function app as the local host (and the Functions
- * worker) does, with `@azure/functions-core` shimmed, and prints `{"importMs", "functions"}` where
+ * Run in a fresh process: loads the function app as the local host (and the Functions worker) does,
+ * with `@azure/functions-core` shimmed, and prints `{"importMs", "functions", "modules"}` where
  * importMs times only the require of the entry files, and `modules` counts the files loaded in all.
+ * The entry files are package.json "main" (the bundle `npm run build` writes), or `--main GLOB`
+ * (e.g. `dist/functions/*.js`, the same app as tsc leaves it, each import resolved in node_modules).
  * `--breakdown` also prints, per package, the files loaded and the self time of loading them (a
- * Module._load wrapper, which slows the load a little: never on the timed runs). `--defer a,b` is a
- * what-if: packages a and b are loaded on first use instead of at require, as a lazy require in the
- * app would do; if the app touches them while loading, they load then and the time shows it.
+ * Module._load wrapper, which slows the load a little: never on the timed runs).
  */
 const breakdown = process.argv.includes('--breakdown') ? loadTimesByPackage() : undefined;
-const deferArgument = process.argv.indexOf('--defer');
-if (deferArgument >= 0) deferModules((process.argv[deferArgument + 1] ?? '').split(','));
+const mainArgument = process.argv.indexOf('--main');
+const mainGlob = mainArgument >= 0 ? process.argv[mainArgument + 1] : undefined;
 const appRequire = createRequire(join(repoRoot, 'package.json'));
-const entryFiles = appEntryFiles(repoRoot);
+const entryFiles = mainGlob
+  ? globSync(mainGlob, { cwd: repoRoot, absolute: true, expandDirectories: false }).sort()
+  : appEntryFiles(repoRoot);
 const registrations = new AppRegistrations(() => undefined);
 // The shim and this script's own modules are loaded already: not part of the app.
 const preloaded = new Set(Object.keys(appRequire.cache));
@@ -48,19 +51,6 @@ function modulesByPackage(): Record<string, number> {
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return Object.fromEntries([...counts.entries()].sort((a, b) => b[1] - a[1]));
-}
-
-function deferModules(names: string[]): void {
-  const loader = Module as unknown as {
-    _load: (request: string, parent: unknown, isMain: boolean) => unknown;
-  };
-  const originalLoad = loader._load;
-  loader._load = function deferringLoad(request, parent, isMain) {
-    if (!names.includes(request)) return originalLoad.call(this, request, parent, isMain);
-    let loaded: object | undefined;
-    const real = () => (loaded ??= originalLoad.call(this, request, parent, isMain) as object);
-    return new Proxy({}, { get: (_target, property) => Reflect.get(real(), property) });
-  };
 }
 
 /** Self time per package of every module evaluated from now on: a package's time minus its children's. */

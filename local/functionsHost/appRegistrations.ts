@@ -39,6 +39,7 @@ export class AppRegistrations {
   /** The `hookData` of app-level hooks: appStart writes it, appTerminate reads it. */
   readonly appLevelHookData: Record<string, unknown> = {};
   readonly #hooks = new Map<string, CoreHookCallback[]>();
+  readonly #functionsCoreRequesters: object[] = [];
   #loading = true;
 
   constructor(readonly systemLog: (level: CoreLogLevel, message: string) => void) {}
@@ -46,8 +47,10 @@ export class AppRegistrations {
   addFunction(metadata: CoreFunctionMetadata, callback: CoreFunctionCallback): Disposable {
     // The worker indexes functions once, while the entry files load; later calls are a bug in the app.
     if (!this.#loading) throw new Error('A function can only be registered during app startup.');
-    if (this.functions.some((fn) => fn.metadata.name.toLowerCase() === metadata.name.toLowerCase())) {
-      throw new Error(`A function with the name "${metadata.name}" has already been registered.`);
+    // The worker keys functions by id (the name, as given): a second one throws inside app.http(...).
+    // Names that differ only in case get past the worker; the host's checks (functionRegistry) see them.
+    if (this.functions.some((fn) => fn.metadata.name === metadata.name)) {
+      throw new Error(`A function with id "${metadata.name}" has already been registered.`);
     }
     const registered = { metadata, callback };
     this.functions.push(registered);
@@ -59,6 +62,16 @@ export class AppRegistrations {
     callbacks.push(callback);
     this.#hooks.set(name, callbacks);
     return { dispose: () => this.#remove(callbacks, callback) };
+  }
+
+  /** A module that required `@azure/functions-core` while this app loaded (its library, normally). */
+  noteFunctionsCoreRequester(module: unknown): void {
+    if (typeof module === 'object' && module !== null) this.#functionsCoreRequesters.push(module);
+  }
+
+  /** The exports of each module that required `@azure/functions-core` while this app loaded. */
+  functionsCoreRequesterExports(): unknown[] {
+    return this.#functionsCoreRequesters.map((module) => Reflect.get(module, 'exports'));
   }
 
   finishLoading(): void {

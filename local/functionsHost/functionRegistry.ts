@@ -1,6 +1,16 @@
 import type { EffectiveFunctionOptions } from '@azure/functions';
 import type { CoreBindingInfo, CoreFunctionCallback, RegisteredFunction } from './appRegistrations';
+import {
+  effectiveRoute,
+  functionNameError,
+  hostRouteTemplate,
+  reservedRouteError,
+  routeConflictError,
+  routeCreationError,
+  type FunctionError,
+} from './hostRegistrationRules';
 import { compareRoutePrecedence, compileRouteTemplate, type RouteTemplate } from './routeTemplate';
+import { RouteTemplateError } from './routeTemplateError';
 
 /** An HTTP-triggered function as the app registered it, ready to route to. */
 export interface HttpFunction {
@@ -23,6 +33,8 @@ export interface FunctionRegistry {
   readonly routePrefix: string;
   /** Most specific route first. */
   readonly functions: readonly HttpFunction[];
+  /** Functions the Functions host would refuse, in registration order: not served (404). */
+  readonly errors: readonly FunctionError[];
   lookup(method: string, path: string): RouteLookup;
 }
 
@@ -53,15 +65,24 @@ function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined;
 }
 
-function toHttpFunction(registered: RegisteredFunction, routePrefix: string): HttpFunction | undefined {
+/** An HTTP function as declared, before its route is checked and compiled. */
+interface HttpCandidate extends Omit<HttpFunction, 'template'> {
+  /** As the host reads it: the declared route, or the name when that is blank; not trimmed. */
+  hostRoute: string;
+  /** As declared; empty when the trigger names none (the host's "every method"). */
+  declaredMethods: string[];
+}
+
+function toHttpCandidate(registered: RegisteredFunction): HttpCandidate | undefined {
   const { name, bindings } = registered.metadata;
   const options = toOptions(bindings);
   if (options?.trigger.type.toLowerCase() !== 'httptrigger') return undefined;
-  const declaredRoute = typeof options.trigger.route === 'string' ? options.trigger.route : '';
-  const route = declaredRoute.replace(/^\/+|\/+$/g, '') || name;
-  const methods = (stringList(options.trigger.methods) ?? DEFAULT_METHODS).map((m) => m.toUpperCase());
-  const template = compileRouteTemplate(`${routePrefix}/${route}`);
-  return { name, route, methods, template, callback: registered.callback, options };
+  const declaredRoute = typeof options.trigger.route === 'string' ? options.trigger.route : undefined;
+  const hostRoute = effectiveRoute(name, declaredRoute);
+  const declaredMethods = (stringList(options.trigger.methods) ?? []).map((m) => m.toUpperCase());
+  const methods = declaredMethods.length > 0 ? declaredMethods : DEFAULT_METHODS;
+  const route = hostRoute.replace(/^\/+|\/+$/g, '');
+  return { name, route, hostRoute, methods, declaredMethods, callback: registered.callback, options };
 }
 
 function describeSkipped(registered: RegisteredFunction): string {
@@ -69,7 +90,7 @@ function describeSkipped(registered: RegisteredFunction): string {
   return `skipping function "${registered.metadata.name}": its ${trigger?.type ?? 'unknown'} trigger is not served by the local host`;
 }
 
-function describeUnboundBindings(fn: HttpFunction): string | undefined {
+function describeUnboundBindings(fn: HttpCandidate): string | undefined {
   const extra = [...fn.options.extraInputs, ...fn.options.extraOutputs].map((binding) => binding.type);
   if (extra.length === 0) return undefined;
   return `function "${fn.name}" declares ${extra.join(', ')} bindings, which the local host does not provide`;
@@ -86,23 +107,60 @@ function lookupIn(functions: readonly HttpFunction[], method: string, path: stri
   return allow.size > 0 ? { kind: 'methodNotAllowed', allow: [...allow] } : { kind: 'notFound' };
 }
 
+/**
+ * What the app registered, checked as the Functions host checks it, in the host's order: the function
+ * name, then the route (reserved prefixes, then a conflict with a function registered earlier), then
+ * the route template. A function that fails is left out and reported in `errors`, worded as the host
+ * logs it; the others are served.
+ */
 export function createFunctionRegistry(
   registered: readonly RegisteredFunction[],
   routePrefix: string,
   log: (line: string) => void,
 ): FunctionRegistry {
-  const functions: HttpFunction[] = [];
+  const errors: FunctionError[] = [];
+  const validated: HttpCandidate[] = [];
   for (const candidate of registered) {
-    const fn = toHttpFunction(candidate, routePrefix);
+    const { name } = candidate.metadata;
+    const nameError = functionNameError(name);
+    if (nameError) {
+      errors.push({ name, message: nameError });
+      continue;
+    }
+    const fn = toHttpCandidate(candidate);
     if (!fn) {
       log(describeSkipped(candidate));
       continue;
     }
+    const claims = validated.map((other) => ({
+      ...other,
+      route: other.hostRoute,
+      methods: other.declaredMethods,
+    }));
+    const routeError =
+      reservedRouteError(fn.hostRoute) ??
+      routeConflictError({ name, route: fn.hostRoute, methods: fn.declaredMethods }, claims);
+    if (routeError) {
+      errors.push({ name, message: routeError });
+      continue;
+    }
+    validated.push(fn);
+  }
+  const functions: HttpFunction[] = [];
+  for (const fn of validated) {
+    const template = hostRouteTemplate(routePrefix, fn.hostRoute);
+    try {
+      const { hostRoute: _hostRoute, declaredMethods: _declaredMethods, ...served } = fn;
+      functions.push({ ...served, template: compileRouteTemplate(template) });
+    } catch (error) {
+      if (!(error instanceof RouteTemplateError)) throw error;
+      errors.push({ name: fn.name, message: routeCreationError(fn.name, template, error.message) });
+      continue;
+    }
     const unbound = describeUnboundBindings(fn);
     if (unbound) log(unbound);
-    functions.push(fn);
   }
   // Array.prototype.sort is stable: equally specific routes keep registration order.
   functions.sort((a, b) => compareRoutePrecedence(a.template, b.template));
-  return { routePrefix, functions, lookup: (method, path) => lookupIn(functions, method, path) };
+  return { routePrefix, functions, errors, lookup: (method, path) => lookupIn(functions, method, path) };
 }

@@ -86,7 +86,11 @@ function installFunctionsCoreShim(): ShimState {
   const loader = Module as unknown as { _load: ModuleLoad };
   const originalLoad = loader._load;
   loader._load = function loadWithFunctionsCore(request, parent, isMain) {
-    if (request === MODULE_NAME) return functionsCore;
+    if (request === MODULE_NAME) {
+      // Who asks is the app's copy of @azure/functions, wherever the app keeps it (a bundle may).
+      state.currentApp?.noteFunctionsCoreRequester(parent);
+      return functionsCore;
+    }
     return originalLoad.call(this, request, parent, isMain);
   };
   global[STATE_KEY] = state;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { isAllowedHost } from './allowedHost';
 import type { FunctionRegistry } from './functionRegistry';
 import { invokeHttpFunction } from './invokeHttpFunction';
 import type { FunctionApp } from './loadFunctionApp';
@@ -22,6 +23,8 @@ export interface FunctionsRequestListenerOptions {
   log: (line: string) => void;
   /** The host's own origin, for requests without a usable Host header. */
   origin: string;
+  /** Host names answered besides the loopback ones (see allowedHost.ts); anything else gets 403. */
+  allowedHosts: readonly string[];
   /** Resolves true once appStart hooks have run (requests wait for it), false if startup failed. */
   started: Promise<boolean>;
 }
@@ -119,6 +122,13 @@ async function serve(options: FunctionsRequestListenerOptions, req: IncomingMess
   const invocationId = randomUUID();
   res.setHeader('x-invocation-id', invocationId);
   logWhenDone(options.log, req, res, url.pathname, invocationId);
+  // Before anything is routed, the dev sign-in included: see allowedHost.ts.
+  if (!isAllowedHost(req.headers.host, options.allowedHosts)) {
+    const detail =
+      'This local host answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]) or to a host name it was configured to allow.';
+    sendProblem(res, { status: 403, code: 'HostNotAllowed', detail });
+    return;
+  }
   if (!(await options.started)) {
     res.destroy();
     return;

@@ -1,14 +1,17 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAllowedHosts } from './allowedHost';
 import { startFunctionsHost, type FunctionsHost } from './startFunctionsHost';
 
 /**
  * Runs the local Functions host as its own process:
  *   node dist/local/functionsHost/main.js --app-root DIR [--port 7071] [--hostname 127.0.0.1]
+ *     [--allowed-hosts name,name]
  * stdout carries exactly one line, `{"url":"http://127.0.0.1:PORT"}`, once requests are served, so a
  * parent process can wait for it; every log line goes to stderr.
  */
-const USAGE = 'usage: main.js --app-root DIR [--port N] [--hostname HOST] [--max-body-bytes N]';
+const USAGE =
+  'usage: main.js --app-root DIR [--port N] [--hostname HOST] [--max-body-bytes N] [--allowed-hosts a,b]';
 const DEFAULT_PORT = 7071;
 
 function integerOption(name: string, value: string | undefined, fallback: number, max: number): number {
@@ -28,6 +31,7 @@ function readOptions(argv: string[]) {
       port: { type: 'string' },
       hostname: { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
     },
     strict: true,
   });
@@ -36,6 +40,7 @@ function readOptions(argv: string[]) {
     port: integerOption('port', values.port, DEFAULT_PORT, 65_535),
     hostname: values.hostname ?? '127.0.0.1',
     maxRequestBodyBytes: integerOption('max-body-bytes', values['max-body-bytes'], 65_536, 2 ** 31),
+    allowedHosts: parseAllowedHosts(values['allowed-hosts']),
   };
 }
 

@@ -1,7 +1,9 @@
+import { RouteTemplateError } from './routeTemplateError';
+
 /**
- * Inline route constraints (`{id:int}`), with the meaning ASP.NET Core routing gives them, since that
- * is what the Functions host uses. A constraint this host does not know is reported as `undefined`
- * and the parameter then matches like a plain one, rather than refusing to load the app.
+ * Inline route constraints (`{id:int}`), with the names and meaning ASP.NET Core routing gives them,
+ * since that is what the Functions host uses. A name ASP.NET Core does not know, or the wrong number
+ * of arguments, makes the route fail to build there, so it throws here, with ASP.NET Core's message.
  */
 export type RouteConstraint = (value: string) => boolean;
 
@@ -16,66 +18,132 @@ const GUID_PATTERNS = [
 ];
 
 function parseInteger(value: string): bigint | undefined {
-  return /^[+-]?\d+$/.test(value) ? BigInt(value) : undefined;
-}
-
-function integerWithin(range: { min: bigint; max: bigint }): RouteConstraint {
-  return (value) => {
-    const n = parseInteger(value);
-    return n !== undefined && n >= range.min && n <= range.max;
-  };
-}
-
-function isNumber(value: string): boolean {
-  return value.trim() !== '' && Number.isFinite(Number(value));
-}
-
-const SIMPLE_CONSTRAINTS: Record<string, RouteConstraint> = {
-  int: integerWithin(INT32),
-  long: integerWithin(INT64),
-  bool: (value) => /^(true|false)$/i.test(value),
-  guid: (value) => GUID_PATTERNS.some((pattern) => pattern.test(value)),
-  alpha: (value) => /^[a-z]+$/i.test(value),
-  double: isNumber,
-  float: isNumber,
-  decimal: isNumber,
-  datetime: (value) => !Number.isNaN(Date.parse(value)),
-};
-
-function integerArguments(args: string): bigint[] | undefined {
-  const parts = args.split(',').map((part) => parseInteger(part.trim()));
-  return parts.every((part) => part !== undefined) ? (parts as bigint[]) : undefined;
-}
-
-function argumentConstraint(name: string, args: bigint[]): RouteConstraint | undefined {
-  const [a, b] = args;
-  if (a === undefined) return undefined;
-  const length = (value: string): bigint => BigInt(value.length);
-  switch (name) {
-    case 'min':
-      return (value) => isBetween(parseInteger(value), a, INT64.max);
-    case 'max':
-      return (value) => isBetween(parseInteger(value), INT64.min, a);
-    case 'range':
-      return b === undefined ? undefined : (value) => isBetween(parseInteger(value), a, b);
-    case 'minlength':
-      return (value) => length(value) >= a;
-    case 'maxlength':
-      return (value) => length(value) <= a;
-    case 'length':
-      return b === undefined ? (value) => length(value) === a : (value) => isBetween(length(value), a, b);
-    default:
-      return undefined;
-  }
+  return /^[+-]?\d+$/.test(value.trim()) ? BigInt(value.trim()) : undefined;
 }
 
 function isBetween(n: bigint | undefined, low: bigint, high: bigint): boolean {
   return n !== undefined && n >= low && n <= high;
 }
 
+function isNumber(value: string): boolean {
+  return value.trim() !== '' && Number.isFinite(Number(value));
+}
+
+/** The last path segment has an extension: `a/b.txt` is a file name, `a/b` and `a/b.` are not. */
+function isFileName(value: string): boolean {
+  const last = value.slice(value.lastIndexOf('/') + 1);
+  const dot = last.lastIndexOf('.');
+  return dot > 0 && dot < last.length - 1;
+}
+
+const length = (value: string): bigint => BigInt(value.length);
+
+interface ConstraintType {
+  /** ASP.NET Core's class name, which its error messages quote. */
+  typeName: string;
+  /** Allowed argument counts, and how to build the check from the arguments. */
+  arities: readonly number[];
+  create(args: string[]): RouteConstraint;
+}
+
+function integerArguments(args: string[]): bigint[] {
+  return args.map((arg) => {
+    const n = parseInteger(arg);
+    if (n === undefined)
+      throw new RouteTemplateError(`The input string '${arg}' was not in a correct format.`);
+    return n;
+  });
+}
+
+const plain = (typeName: string, check: RouteConstraint): ConstraintType => ({
+  typeName,
+  arities: [0],
+  create: () => check,
+});
+
+const withIntegers = (
+  typeName: string,
+  arities: readonly number[],
+  create: (args: bigint[]) => RouteConstraint,
+): ConstraintType => ({ typeName, arities, create: (args) => create(integerArguments(args)) });
+
+const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
+  int: plain('IntRouteConstraint', (value) => isBetween(parseInteger(value), INT32.min, INT32.max)),
+  long: plain('LongRouteConstraint', (value) => isBetween(parseInteger(value), INT64.min, INT64.max)),
+  bool: plain('BoolRouteConstraint', (value) => /^(true|false)$/i.test(value.trim())),
+  guid: plain('GuidRouteConstraint', (value) => GUID_PATTERNS.some((pattern) => pattern.test(value.trim()))),
+  alpha: plain('AlphaRouteConstraint', (value) => /^[a-z]*$/i.test(value)),
+  double: plain('DoubleRouteConstraint', isNumber),
+  float: plain('FloatRouteConstraint', isNumber),
+  decimal: plain('DecimalRouteConstraint', isNumber),
+  datetime: plain('DateTimeRouteConstraint', (value) => !Number.isNaN(Date.parse(value))),
+  required: plain('RequiredRouteConstraint', (value) => value !== ''),
+  file: plain('FileNameRouteConstraint', isFileName),
+  nonfile: plain('NonFileNameRouteConstraint', (value) => !isFileName(value)),
+  min: withIntegers('MinRouteConstraint', [1], ([min = 0n]) => (value) => {
+    return isBetween(parseInteger(value), min, INT64.max);
+  }),
+  max: withIntegers('MaxRouteConstraint', [1], ([max = 0n]) => (value) => {
+    return isBetween(parseInteger(value), INT64.min, max);
+  }),
+  range: withIntegers('RangeRouteConstraint', [2], ([min = 0n, max = 0n]) => (value) => {
+    return isBetween(parseInteger(value), min, max);
+  }),
+  minlength: withIntegers(
+    'MinLengthRouteConstraint',
+    [1],
+    ([min = 0n]) =>
+      (value) =>
+        length(value) >= min,
+  ),
+  maxlength: withIntegers(
+    'MaxLengthRouteConstraint',
+    [1],
+    ([max = 0n]) =>
+      (value) =>
+        length(value) <= max,
+  ),
+  length: withIntegers('LengthRouteConstraint', [1, 2], ([min = 0n, max]) => (value) => {
+    return max === undefined ? length(value) === min : isBetween(length(value), min, max);
+  }),
+  // Like ASP.NET Core's: case-insensitive and not anchored (write ^...$ to anchor).
+  regex: {
+    typeName: 'RegexInlineRouteConstraint',
+    arities: [1],
+    create: ([pattern = '']) => {
+      let regex: RegExp;
+      try {
+        regex = new RegExp(pattern, 'i');
+      } catch (error) {
+        throw new RouteTemplateError(`Invalid pattern '${pattern}': ${(error as Error).message}`);
+      }
+      return (value) => regex.test(value);
+    },
+  },
+};
+
+/**
+ * `spec` is one constraint as written after a `:`, e.g. `int`, `min(2)`, `regex(^\d+$)`. Returns
+ * undefined when ASP.NET Core has no constraint of that name (the caller words that error, since
+ * ASP.NET Core's message names the parameter and the route).
+ */
 export function parseRouteConstraint(spec: string): RouteConstraint | undefined {
-  const call = /^([a-z]+)\((.*)\)$/i.exec(spec);
-  if (!call) return SIMPLE_CONSTRAINTS[spec.toLowerCase()];
-  const args = integerArguments(call[2] ?? '');
-  return args && argumentConstraint((call[1] ?? '').toLowerCase(), args);
+  const open = spec.indexOf('(');
+  const call = open > 0 && spec.endsWith(')');
+  const name = (call ? spec.slice(0, open) : spec).toLowerCase();
+  const type = Object.hasOwn(CONSTRAINT_TYPES, name) ? CONSTRAINT_TYPES[name] : undefined;
+  if (!type) return undefined;
+  const argumentText = call ? spec.slice(open + 1, -1) : undefined;
+  const args =
+    argumentText === undefined
+      ? []
+      : name === 'regex'
+        ? [argumentText]
+        : argumentText.split(',').map((a) => a.trim());
+  if (!type.arities.includes(args.length)) {
+    throw new RouteTemplateError(
+      `Could not find a constructor for constraint type '${type.typeName}' with the following number of parameters: ${args.length}.`,
+    );
+  }
+  return type.create(args);
 }

@@ -1,4 +1,4 @@
-import { parseRouteConstraint, type RouteConstraint } from './routeConstraint';
+import { parseRouteTemplate, type RouteParameter, type RouteTemplateSegment } from './parseRouteTemplate';
 
 /**
  * A compiled Functions route template (`calls/{id}`, `{id?}`, `{id:int}`, `{*rest}`, `{a}.{b}`),
@@ -14,58 +14,13 @@ export interface RouteTemplate {
   match(path: string): Record<string, string> | undefined;
 }
 
-interface RouteParameter {
-  name: string;
-  optional: boolean;
-  catchAll: boolean;
-  defaultValue: string | undefined;
-  constraints: RouteConstraint[];
-}
-
-type SegmentPart = { literal: string } | { parameter: RouteParameter };
-
 const RANK = { literal: 1, mixed: 2, constrained: 3, plain: 4, catchAll: 5 } as const;
-
-function parseParameter(token: string): RouteParameter {
-  let spec = token.trim();
-  const catchAll = spec.startsWith('*');
-  spec = spec.replace(/^\*{1,2}/, '');
-  let optional = spec.endsWith('?');
-  if (optional) spec = spec.slice(0, -1);
-  let defaultValue: string | undefined;
-  const equals = spec.indexOf('=');
-  if (equals >= 0) {
-    defaultValue = spec.slice(equals + 1);
-    spec = spec.slice(0, equals);
-    optional = true;
-  }
-  const [name = '', ...constraintSpecs] = spec.split(':');
-  if (name === '') throw new Error(`route parameter "{${token}}" has no name`);
-  const constraints = constraintSpecs
-    .map(parseRouteConstraint)
-    .filter((constraint): constraint is RouteConstraint => constraint !== undefined);
-  return { name, optional, catchAll, defaultValue, constraints };
-}
-
-function parseSegment(segment: string): SegmentPart[] {
-  const parts: SegmentPart[] = [];
-  let rest = segment;
-  for (let open = rest.indexOf('{'); open >= 0; open = rest.indexOf('{')) {
-    const close = rest.indexOf('}', open);
-    if (close < 0) throw new Error(`unclosed "{" in route segment "${segment}"`);
-    if (open > 0) parts.push({ literal: rest.slice(0, open) });
-    parts.push({ parameter: parseParameter(rest.slice(open + 1, close)) });
-    rest = rest.slice(close + 1);
-  }
-  if (rest !== '') parts.push({ literal: rest });
-  return parts;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function rankOf(parts: SegmentPart[]): number {
+function rankOf(parts: RouteTemplateSegment): number {
   const [only] = parts;
   if (parts.length !== 1 || only === undefined) return RANK.mixed;
   if ('literal' in only) return RANK.literal;
@@ -73,14 +28,12 @@ function rankOf(parts: SegmentPart[]): number {
   return only.parameter.constraints.length > 0 ? RANK.constrained : RANK.plain;
 }
 
-function segmentPattern(parts: SegmentPart[], isLast: boolean): string {
+function segmentPattern(parts: RouteTemplateSegment): string {
   const [only] = parts;
   if (parts.length === 1 && only !== undefined && 'parameter' in only) {
     const { parameter } = only;
-    if (parameter.catchAll) {
-      if (!isLast) throw new Error(`catch-all parameter "${parameter.name}" must be the last segment`);
-      return '(?:/(.*))?';
-    }
+    // parseRouteTemplate has checked that a catch-all is the last segment.
+    if (parameter.catchAll) return '(?:/(.*))?';
     return parameter.optional ? '(?:/([^/]+))?' : '/([^/]+)';
   }
   const body = parts.map((part) => ('literal' in part ? escapeRegExp(part.literal) : '([^/]+?)')).join('');
@@ -114,14 +67,14 @@ function bindParameters(
   return params;
 }
 
+/** Throws RouteTemplateError for a template the Functions host would refuse (see parseRouteTemplate). */
 export function compileRouteTemplate(template: string): RouteTemplate {
-  const segments = template.split('/').filter((segment) => segment !== '');
-  const parsed = segments.map(parseSegment);
+  const parsed = parseRouteTemplate(template);
   const parameters = parsed.flat().flatMap((part) => ('parameter' in part ? [part.parameter] : []));
-  const source = parsed.map((parts, index) => segmentPattern(parts, index === parsed.length - 1)).join('');
+  const source = parsed.map(segmentPattern).join('');
   const pattern = new RegExp(`^${source}/?$`, 'i');
   return {
-    template: segments.join('/'),
+    template: template.replace(/^~?\/+/, ''),
     precedence: parsed.map(rankOf),
     match(path) {
       const found = pattern.exec(path);

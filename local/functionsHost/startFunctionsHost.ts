@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { CoreLogLevel } from './appRegistrations';
 import { createFunctionRegistry, type FunctionRegistry } from './functionRegistry';
 import { createFunctionsRequestListener } from './functionsRequestListener';
+import { describeFunctionError, type FunctionError } from './hostRegistrationRules';
 import { type FunctionApp, loadFunctionApp } from './loadFunctionApp';
 import { PortInUseError } from './portInUseError';
 import { readRoutePrefix } from './readRoutePrefix';
@@ -23,6 +24,11 @@ export interface FunctionsHostOptions {
   }>;
   /** Where host and function logs go; default console.log. */
   log?: (line: string) => void;
+  /**
+   * Host names to answer besides the loopback ones (and `hostname`, when it is a specific address);
+   * a request whose Host header names anything else gets 403 before routing (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface FunctionsHost {
@@ -32,6 +38,8 @@ export interface FunctionsHost {
   routePrefix: string;
   /** Routes as registered (relative to routePrefix), most specific first. */
   functions: Array<{ name: string; route: string; methods: string[] }>;
+  /** Functions the Azure Functions host would refuse; they are not served here either (404). */
+  functionErrors: FunctionError[];
   /** Stops accepting requests, lets those in flight finish (5 s at most), then runs appTerminate hooks. */
   close(): Promise<void>;
 }
@@ -70,13 +78,19 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** A specific address the host was bound to is a name its clients use; a wildcard is not. */
+function boundHostnames(hostname: string): string[] {
+  if (hostname === '0.0.0.0' || hostname === '::' || hostname === '') return [];
+  return [hostname.includes(':') ? `[${hostname.toLowerCase()}]` : hostname.toLowerCase()];
+}
+
 function originOf(hostname: string, port: number): string {
   const host = hostname.includes(':') ? `[${hostname}]` : hostname;
   return `http://${host}:${port}`;
 }
 
 function logFunctions(log: (line: string) => void, url: string, registry: FunctionRegistry): void {
-  if (registry.functions.length === 0) {
+  if (registry.functions.length === 0 && registry.errors.length === 0) {
     log('No HTTP functions were registered. (Did something call app.http before the host loaded the app?)');
     return;
   }
@@ -85,6 +99,9 @@ function logFunctions(log: (line: string) => void, url: string, registry: Functi
   for (const fn of registry.functions) {
     log(`  ${fn.name}: [${fn.methods.join(',')}] ${url}${prefix}/${fn.route}`);
   }
+  if (registry.errors.length === 0) return;
+  log(`${registry.errors.length} function(s) in error: not served here (404), and Azure refuses them too:`);
+  for (const error of registry.errors) log(`  ${describeFunctionError(error)}`);
 }
 
 async function runAppTerminate(app: FunctionApp, log: (line: string) => void): Promise<void> {
@@ -130,6 +147,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
       log,
       origin,
+      allowedHosts: [...(options.allowedHosts ?? []), ...boundHostnames(hostname)],
       started,
     }),
   );
@@ -155,6 +173,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     url: origin,
     routePrefix: registry.routePrefix,
     functions: registry.functions.map(({ name, route, methods }) => ({ name, route, methods: [...methods] })),
+    functionErrors: registry.errors.map((error) => ({ ...error })),
     close: () => (closing ??= closeServer(server).then(() => runAppTerminate(app, log))),
   };
 }

@@ -19,8 +19,8 @@ function compiledIsCurrent(): boolean {
   return readdirSync(SOURCES).every((file) => statSync(path.join(SOURCES, file)).mtimeMs <= builtAt);
 }
 
-function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [MAIN, '--app-root', APP_ROOT, ...args], {
+function startCli(args: string[], env: NodeJS.ProcessEnv = {}, appRoot = APP_ROOT): ChildProcess {
+  return spawn(process.execPath, [MAIN, '--app-root', appRoot, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -100,6 +100,26 @@ describe('main.js', () => {
       expect(stdout()).toBe('');
     } finally {
       blocker.close();
+    }
+  });
+
+  it('prints each function the Azure host would refuse, in its words, and serves the rest', async () => {
+    const child = startCli(['--port', '0'], {}, path.join(APP_ROOT, 'refused'));
+    const stderr = collect(child.stderr);
+    try {
+      const { url } = JSON.parse(await firstStdoutLine(child)) as { url: string };
+      expect(await (await fetch(`${url}/v1/ok`)).text()).toBe('ok');
+      expect((await fetch(`${url}/v1/admin/things`)).status).toBe(404);
+      child.kill('SIGTERM');
+      expect(await exitOf(child)).toBe(0);
+      expect(stderr()).toContain(
+        '15 function(s) in error: not served here (404), and Azure refuses them too:',
+      );
+      expect(stderr()).toContain(
+        "  The 'adminThings' function is in error: The specified route conflicts with one or more built in routes.\n",
+      );
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });
