@@ -26,9 +26,6 @@ const securityHeaders = {
   'x-content-type-options': 'nosniff',
 };
 
-let assetsDir: string | undefined;
-const explorerAssetsDir = () => (assetsDir ??= path.dirname(require.resolve('swagger-ui-dist/package.json')));
-
 registerOperation(operations.apiExplorer, async ({ params, request }) => {
   if (!currentConfig().http.apiExplorerEnabled) {
     throw notFound('The API explorer is off (API_EXPLORER_ENABLED).', { code: 'ApiExplorerDisabled' });

@@ -1,3 +1,4 @@
+import { apiExplorerAssets, apiExplorerAssetsDir } from '../../functions/http/apiExplorerAssets';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -66,7 +67,7 @@ describe('what azd deploys', () => {
 });
 
 describe('the package', () => {
-  it('is under 30 MB: host.json, package.json, the bundles and their maps, no node_modules', () => {
+  it('is under 30 MB: host.json, package.json, the bundles and their maps, the explorer, no node_modules', () => {
     const files = filesUnder(site);
     const bytes = files.reduce((sum, file) => sum + statSync(path.join(site, file)).size, 0);
     expect(bytes).toBeLessThan(MAX_BYTES);
@@ -81,7 +82,14 @@ describe('the package', () => {
       ]),
     );
     expect(files.filter((file) => file.split(path.sep).includes('node_modules'))).toEqual([]);
-    expect(files.every((file) => /\.(js|map|json)$/.test(file))).toBe(true);
+    // Code, maps and manifests, and the API explorer's published files (exactly those it serves).
+    const explorer = files.filter((file) => file.startsWith(`${apiExplorerAssetsDir}${path.sep}`));
+    expect(explorer.map((file) => path.basename(file)).sort()).toEqual(
+      [...Object.keys(apiExplorerAssets), 'LICENSE'].sort(),
+    );
+    expect(
+      files.filter((file) => !explorer.includes(file)).every((file) => /\.(js|map|json)$/.test(file)),
+    ).toBe(true);
     expect(readFileSync(path.join(site, 'host.json'), 'utf8')).toBe(
       readFileSync(path.join(repoRoot, 'host.json'), 'utf8'),
     );
@@ -168,6 +176,7 @@ describe('the package, loaded from a folder of its own', () => {
       TABLES_CONNECTION_STRING:
         'UseDevelopmentStorage=true;TableEndpoint=http://127.0.0.1:9/devstoreaccount1',
       ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:9/;accesskey=AAAA',
+      API_EXPLORER_ENABLED: 'true',
     };
     const child = spawn(
       process.execPath,
@@ -190,6 +199,10 @@ describe('the package, loaded from a folder of its own', () => {
       // Its dependencies are not there: a 503 that says so, from the app, not a load failure.
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ status: expect.any(String), checks: expect.any(Object) });
+      // The explorer's files came with the package, not from node_modules.
+      const explorer = await fetch(`${url}/api/docs/swagger-ui-bundle.js`);
+      expect(explorer.status).toBe(200);
+      expect((await explorer.text()).length).toBeGreaterThan(100_000);
       child.kill('SIGTERM');
       expect((await once(child, 'exit'))[0]).toBe(0);
     } finally {
