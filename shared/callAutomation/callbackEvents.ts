@@ -16,7 +16,7 @@ const resultInformationSchema = z
   .loose() satisfies z.ZodType<ResultInformation>;
 
 /** A CommunicationIdentifierModel as ACS sends it; its rawId is what the service goes by. */
-const identifierSchema = z
+export const identifierSchema = z
   .object({
     rawId: z.string().max(512).optional(),
     communicationUser: z
