@@ -1,5 +1,6 @@
 import { randomAccessKey } from './accessKey';
 import { AcsTokenSigner, type SigningKeyMaterial } from './acsTokenSigner';
+import { CallbackTokenSigner } from './callAutomation/callbackTokenSigner';
 import { IdentityStore } from './identityStore';
 import type { PersistedState } from './persistedState';
 import { RoomStore } from './roomStore';
@@ -24,18 +25,21 @@ export class EmulatorState {
   readonly rooms: RoomStore;
   readonly tokenSequence: TokenSequence;
   readonly signer: AcsTokenSigner;
+  readonly callbackSigner: CallbackTokenSigner;
   private readonly file: StateFile | undefined;
 
   private constructor(
     stored: PersistedState,
     private resource: { id: string; accessKey: string; keyGeneration: number },
     private readonly signingKey: SigningKeyMaterial,
+    private readonly callbackSigningKey: SigningKeyMaterial,
     dataDir: string | undefined,
   ) {
     this.identities = new IdentityStore(stored.identities);
     this.rooms = new RoomStore(stored.rooms);
     this.tokenSequence = new TokenSequence(stored.lastTokenSequence);
     this.signer = AcsTokenSigner.fromKey(signingKey);
+    this.callbackSigner = CallbackTokenSigner.fromKey(callbackSigningKey);
     this.file = dataDir ? new StateFile(dataDir, () => this.toPersisted()) : undefined;
   }
 
@@ -55,9 +59,11 @@ export class EmulatorState {
         keyGeneration: base.keyGeneration + (rotated ? 1 : 0),
       },
       base.signingKey,
+      base.callbackSigningKey ?? (await AcsTokenSigner.generateKey()),
       options.dataDir,
     );
-    if (!stored || rotated || state.resourceId !== base.resourceId) await state.save();
+    const changed = rotated || state.resourceId !== base.resourceId || !base.callbackSigningKey;
+    if (!stored || changed) await state.save();
     return state;
   }
 
@@ -94,6 +100,7 @@ export class EmulatorState {
       keyGeneration: this.resource.keyGeneration,
       lastTokenSequence: this.tokenSequence.current(),
       signingKey: this.signingKey,
+      callbackSigningKey: this.callbackSigningKey,
       identities: this.identities.records(),
       rooms: this.rooms.records(),
     };
@@ -108,6 +115,7 @@ async function freshState(options: EmulatorStateOptions): Promise<PersistedState
     keyGeneration: 1,
     lastTokenSequence: 0,
     signingKey: await AcsTokenSigner.generateKey(),
+    callbackSigningKey: await AcsTokenSigner.generateKey(),
     identities: [],
     rooms: [],
   };

@@ -8,6 +8,7 @@ export const faultSpecSchema = z
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     delayMs: z.number().int().min(0).max(120_000).optional(),
     operation: z.enum(acsOperations).optional(),
+    after: z.boolean().optional(),
   })
   .refine((spec) => spec.status !== undefined || spec.delayMs !== undefined, {
     message: 'A fault needs a status, a delayMs, or both.',
@@ -24,6 +25,11 @@ export interface FaultSpec {
   delayMs?: number;
   /** Only requests of this operation name (see acsOperations); all ACS operations when absent. */
   operation?: string;
+  /**
+   * Do the operation first, then wait and answer with the fault instead of its result: ACS accepted
+   * the request but the caller never heard, so only a retry with the same Repeatability-Request-ID is safe.
+   */
+  after?: boolean;
 }
 
 export type Fault = Omit<FaultSpec, 'count'>;

@@ -23,6 +23,8 @@ export const roomRecordSchema = z.object({
 });
 export type RoomRecord = z.infer<typeof roomRecordSchema>;
 
+const signingKeySchema = z.object({ kid: z.string(), privateKeyPem: z.string() });
+
 /** The whole emulator state as kept in the data folder; lists rather than maps so ids never become keys. */
 export const persistedStateSchema = z.object({
   version: z.literal(1),
@@ -31,7 +33,9 @@ export const persistedStateSchema = z.object({
   /** Bumped on every key rotation; tokens carry the generation they were issued under. */
   keyGeneration: z.number().int(),
   lastTokenSequence: z.number(),
-  signingKey: z.object({ kid: z.string(), privateKeyPem: z.string() }),
+  signingKey: signingKeySchema,
+  /** Signs Call Automation callbacks; absent in state written before callbacks existed, then made on load. */
+  callbackSigningKey: signingKeySchema.optional(),
   identities: z.array(identityRecordSchema),
   rooms: z.array(roomRecordSchema),
 });

@@ -51,6 +51,13 @@ export class RequestDispatcher {
     const matched = matchRoute(this.options.routes, method, url.pathname);
     if (!matched) throw notFound(`There is no operation at ${method} ${url.pathname}.`);
     const { route, params } = matched;
+    const request = {
+      params,
+      query: url.searchParams,
+      body,
+      headers: req.headers,
+      baseUrl: `http://${req.headers.host ?? 'localhost'}/`,
+    };
     if (route.kind !== 'control') this.options.stats.record(route.operation);
     if (route.kind === 'acs') {
       const verdict = verifyHmacRequest(
@@ -61,9 +68,14 @@ export class RequestDispatcher {
       if (!verdict.ok) throw unauthorized(verdict.reason);
       checkApiVersion(url.searchParams.get('api-version'), route.apiVersions ?? []);
       const fault = this.options.faults.take(route.operation);
-      if (fault) await this.apply(fault);
+      if (fault && !fault.after) await this.apply(fault);
+      if (fault?.after) {
+        const applied = await route.handle(request);
+        await this.apply(fault);
+        return applied;
+      }
     }
-    return route.handle({ params, body, headers: req.headers });
+    return route.handle(request);
   }
 
   private async apply(fault: Fault): Promise<void> {

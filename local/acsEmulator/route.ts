@@ -10,8 +10,11 @@ export type RouteKind = 'acs' | 'open' | 'control';
 
 export interface RouteRequest {
   params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
   body: Buffer;
   headers: IncomingHttpHeaders;
+  /** The emulator's own base URL as the client dialled it (from Host), with a trailing slash. */
+  baseUrl: string;
 }
 
 export interface Route {

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accessKeySchema, randomAccessKey } from './accessKey';
+import {
+  EmulatedCallAutomation,
+  type CallAutomationControl,
+  type CallAutomationOptions,
+} from './callAutomation/emulatedCallAutomation';
 import { controlRoutes, type EmulatorControl } from './controlRoutes';
 import { EmulatorState } from './emulatorState';
 import { FaultInjector, type FaultSpec } from './faultInjector';
@@ -12,6 +17,12 @@ import { roomsRoutes } from './roomsRoutes';
 import { validateTokenRoute } from './tokenValidation';
 
 export type { FaultSpec } from './faultInjector';
+export type { CallbackFaultSpec } from './callAutomation/callbackFaults';
+export type { CallbackDelivery } from './callAutomation/callbackSender';
+export type { CallView, IncomingCallView } from './callAutomation/callsView';
+export type { EventGridSubscriptionSpec } from './callAutomation/eventGridDelivery';
+export type { MediaFaultSpec } from './callAutomation/mediaFaults';
+export type { PartySpec } from './callAutomation/partyBehaviours';
 
 export interface AcsEmulatorOptions {
   /** Default 0: any free port. */
@@ -22,13 +33,28 @@ export interface AcsEmulatorOptions {
   accessKey?: string;
   /** When set, state (identities, revocations, rooms, signing key, access key) is kept there and reloaded. */
   dataDir?: string;
-  /** Used in identity ids `8:acs:<resourceId>_<suffix>`; default a fixed GUID (or the stored one). */
+  /**
+   * Used in identity ids `8:acs:<resourceId>_<suffix>` and as the audience of callback tokens; default
+   * a fixed GUID (or the stored one).
+   */
   resourceId?: string;
+  /** Multiplies every simulated call duration (ringing, play length, recognize timeouts); default 1. */
+  timeScale?: number;
+  /** Call-time lengths before the time scale applies, and the numbers the resource owns. */
+  callAutomation?: Omit<CallAutomationOptions, 'timeScale'>;
 }
 
-export interface AcsEmulator {
+export interface AcsEmulator extends CallAutomationControl {
   /** With a trailing slash, e.g. http://127.0.0.1:PORT/ */
   url: string;
+  /** The resource's immutable id: the audience of its callback tokens. */
+  resourceId: string;
+  /** The JWKS that verifies callback tokens: `<url>calling/keys`. */
+  callbackJwksUrl: string;
+  /** Resolves once every callback published so far has been posted (or given up on). */
+  callbacksSettled(): Promise<void>;
+  /** Requests answered from memory because they repeated a Repeatability-Request-ID. */
+  repeatabilityReplays(): number;
   /** `endpoint=<url>;accesskey=<current key>` */
   connectionString(): string;
   /** Switches to a new key (random when absent) and invalidates every token issued under the old one. */
@@ -40,7 +66,10 @@ export interface AcsEmulator {
   close(): Promise<void>;
 }
 
-/** Starts a local stand-in for an ACS resource that the real Identity and Rooms SDK clients can use. */
+/**
+ * Starts a local stand-in for an ACS resource that the real Identity, Rooms, Call Automation and
+ * PhoneNumbers SDK clients can use.
+ */
 export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promise<AcsEmulator> {
   const accessKey = options.accessKey === undefined ? undefined : accessKeySchema.parse(options.accessKey);
   const state = await EmulatorState.open({
@@ -51,6 +80,11 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
   const faults = new FaultInjector();
   const stats = new RequestStats();
   const lifetime = new AbortController();
+  let url = '';
+  const callAutomation = new EmulatedCallAutomation(state, lifetime.signal, () => url, {
+    ...options.callAutomation,
+    ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+  });
 
   const control: EmulatorControl = {
     injectFaults: (fault) => faults.inject(fault),
@@ -68,7 +102,9 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
       ...identityRoutes(state),
       ...roomsRoutes(state),
       validateTokenRoute(state),
+      ...callAutomation.routes(),
       ...controlRoutes(control),
+      ...callAutomation.controlRoutes(),
     ],
     accessKey: () => state.accessKey,
     faults,
@@ -76,11 +112,12 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
     signal: lifetime.signal,
   });
   const server = createServer(dispatcher.handle);
-  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 
   let closing: Promise<void> | undefined;
   const close = async () => {
     lifetime.abort();
+    await callAutomation.close();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await stopped;
@@ -90,6 +127,28 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
 
   return {
     url,
+    resourceId: state.resourceId,
+    callbackJwksUrl: `${url}calling/keys`,
+    setParty: (spec) => callAutomation.setParty(spec),
+    parties: () => callAutomation.parties(),
+    pressDtmf: (callConnectionId, participant, tones) =>
+      callAutomation.pressDtmf(callConnectionId, participant, tones),
+    speak: (callConnectionId, participant, phrase) =>
+      callAutomation.speak(callConnectionId, participant, phrase),
+    joinCall: (callConnectionId, participant) => callAutomation.joinCall(callConnectionId, participant),
+    hangUpParty: (callConnectionId, participant) => callAutomation.hangUpParty(callConnectionId, participant),
+    deliverIncomingCall: (request) => callAutomation.deliverIncomingCall(request),
+    setEventGridSubscription: (spec) => callAutomation.setEventGridSubscription(spec),
+    eventGridSubscription: () => callAutomation.eventGridSubscription(),
+    validateEventGridSubscription: (code) => callAutomation.validateEventGridSubscription(code),
+    injectCallbackFault: (spec) => callAutomation.injectCallbackFault(spec),
+    injectMediaFault: (spec) => callAutomation.injectMediaFault(spec),
+    calls: () => callAutomation.calls(),
+    callbackDeliveries: () => callAutomation.callbackDeliveries(),
+    phoneNumbers: () => callAutomation.phoneNumbers(),
+    addPhoneNumber: (spec) => callAutomation.addPhoneNumber(spec),
+    callbacksSettled: () => callAutomation.callbacksSettled(),
+    repeatabilityReplays: () => callAutomation.repeatabilityReplays(),
     connectionString: () => `endpoint=${url};accesskey=${state.accessKey}`,
     rotateAccessKey: control.rotateAccessKey,
     injectFaults: control.injectFaults,

@@ -1,4 +1,6 @@
+import { CallAutomationClient } from '@azure/communication-call-automation';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
+import { PhoneNumbersClient } from '@azure/communication-phone-numbers';
 import { RoomsClient } from '@azure/communication-rooms';
 import type { AcsEmulator } from '../../local/acsEmulator/startAcsEmulator';
 
@@ -11,6 +13,14 @@ export function identityClient(connectionString: string): CommunicationIdentityC
 
 export function roomsClient(connectionString: string): RoomsClient {
   return new RoomsClient(connectionString, clientOptions);
+}
+
+export function callAutomationClient(connectionString: string): CallAutomationClient {
+  return new CallAutomationClient(connectionString, clientOptions);
+}
+
+export function phoneNumbersClient(connectionString: string): PhoneNumbersClient {
+  return new PhoneNumbersClient(connectionString, clientOptions);
 }
 
 export type TokenValidationResult =

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,8 @@ let outDir: string;
  */
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'acs-emulator-cli-'));
-  for (const file of (await readdir(sourceDir)).filter((name) => name.endsWith('.ts'))) {
+  const files = (await readdir(sourceDir, { recursive: true })).filter((name) => name.endsWith('.ts'));
+  for (const file of files) {
     const { outputText } = ts.transpileModule(await readFile(join(sourceDir, file), 'utf8'), {
       compilerOptions: {
         module: ts.ModuleKind.CommonJS,
@@ -27,6 +28,7 @@ beforeAll(async () => {
         esModuleInterop: true,
       },
     });
+    await mkdir(dirname(join(outDir, file)), { recursive: true });
     await writeFile(join(outDir, file.replace(/\.ts$/, '.js')), outputText);
   }
 });
