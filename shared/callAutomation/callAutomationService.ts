@@ -4,6 +4,7 @@ import type {
   CallLocator,
   RecognizeRequest,
 } from '../acs/acsCallAutomationGateway';
+import type { AcsRoomsGateway } from '../acs/acsRoomsGateway';
 import type { RepeatabilityPin } from '../acs/repeatability';
 import type { Caller } from '../auth/caller';
 import { publicCall, type Call, type StoredCall } from '../calls/call';
@@ -126,6 +127,7 @@ export interface CallAutomationServiceOptions {
   store: AutomationStore;
   writes: AutomationWrites;
   gateway: AcsCallAutomationGateway;
+  rooms: Pick<AcsRoomsGateway, 'enablePstnDialOut'>;
   prompts: Pick<PromptCatalog, 'find'>;
   subjectIdentities: Pick<SubjectIdentities, 'joiningIdentity'>;
   /** The subjects linked to an ACS identity (to name the people on a call). */
@@ -475,7 +477,11 @@ export function createCallAutomationService(options: CallAutomationServiceOption
             : standing;
         return operationView(resumed, call, caller);
       }
-      if (!subjectId) await options.takePstnCall(caller);
+      if (!subjectId) {
+        await options.takePstnCall(caller);
+        // A Room takes phones only once it allows dial-out: turned on the first time a phone is added.
+        if (call.roomId) await options.rooms.enablePstnDialOut(call.roomId);
+      }
       const operation = newOperation(connection, 'addParticipant', caller, { pin: newPin(), participantId });
       await store.createOperation(operation);
       const record: PartyRecord = {

@@ -131,10 +131,11 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   const callStore = createCallStore(tables.Calls);
   const callIndex = createCallIndex(tables.CallIndex);
   const subjectIdentities = subjectIdentitiesFrom(identityStore);
+  const rooms = createAcsRoomsGateway(acsClients, retry);
   const calls = createCallService({
     store: callStore,
     index: callIndex,
-    rooms: createAcsRoomsGateway(acsClients, retry),
+    rooms,
     ...(onlineMeetings ? { onlineMeetings } : {}),
     identities,
     subjectIdentities,
@@ -183,6 +184,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
         store,
         writes,
         gateway,
+        rooms,
         prompts,
         subjectIdentities,
         subjectsOf: (communicationUserId) => identityStore.subjectsOf(communicationUserId, 20),
