@@ -152,6 +152,7 @@ export const callbackParamsSchema = z.object({
 export const callbackRequestSchema = callbackEventsSchema;
 export const callbackTallySchema = z.object({
   applied: z.number(),
+  unchanged: z.number(),
   duplicates: z.number(),
   ignored: z.number(),
 });

@@ -403,6 +403,7 @@ const operationRowSchema = z.object({
   requestedBy: z.string(),
   acceptedAt: z.string().optional(),
   invitationId: z.string().optional(),
+  sequenceAtStart: z.number().optional(),
   resultInformation: z.string().optional(),
   resultExpiresAt: z.string().optional(),
   resultKeyId: z.string().optional(),

@@ -363,14 +363,19 @@ export function createCallAutomationService(options: CallAutomationServiceOption
   const partyOf = async (callId: string, participantId: string) =>
     (await store.readParty(callId, participantId))?.value;
 
-  /** The current add of a person, when it still stands: pending on this connection, or done and they are on. */
+  /**
+   * The current add of a person, when it still stands: pending on this connection, or done and they have not
+   * been seen leaving (they are on the list, or no list newer than the add's start has come yet).
+   */
   const standingAdd = async (connection: ConnectionRecord, party: PartyRecord | undefined) => {
     if (!party?.addOperationId) return undefined;
     const operation = (await store.readOperation(connection.callId, party.addOperationId))?.value;
     if (!operation || operation.bindingId !== connection.bindingId) return undefined;
     if (operation.status === 'pending') return operation;
+    if (operation.status !== 'succeeded') return undefined;
     const present = connection.participants.some((presence) => presence.rawId === party.rawId);
-    return operation.status === 'succeeded' && present ? operation : undefined;
+    const noNewsSince = connection.participantsSequence <= (operation.sequenceAtStart ?? -1);
+    return present || noNewsSince ? operation : undefined;
   };
 
   const sendAdd = (
@@ -482,7 +487,11 @@ export function createCallAutomationService(options: CallAutomationServiceOption
         // A Room takes phones only once it allows dial-out: turned on the first time a phone is added.
         if (call.roomId) await options.rooms.enablePstnDialOut(call.roomId);
       }
-      const operation = newOperation(connection, 'addParticipant', caller, { pin: newPin(), participantId });
+      const operation = newOperation(connection, 'addParticipant', caller, {
+        pin: newPin(),
+        participantId,
+        sequenceAtStart: connection.participantsSequence,
+      });
       await store.createOperation(operation);
       const record: PartyRecord = {
         participantId,

@@ -9,8 +9,13 @@ import { isConnectionEvent, mergeIntoConnection, mergeIntoOperation, operationId
 
 /** What one callback request came to: for ACS a 200 either way, for tests and logs the tally. */
 export interface CallbackTally {
+  /** Events that moved a record forward. */
   applied: number;
+  /** Known events that changed nothing: stale (an older sequence number, a state already passed) or late. */
+  unchanged: number;
+  /** Events whose id was seen before: not applied again. */
   duplicates: number;
+  /** Types the service does not act on. */
   ignored: number;
 }
 
@@ -74,25 +79,33 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
     return { ...current, callConnectionId };
   };
 
-  const apply = async (callId: string, event: CallbackEvent): Promise<ConnectionRecord | undefined> => {
+  /** Merges the event; says whether any record moved. */
+  const apply = async (callId: string, event: CallbackEvent) => {
     const now = clock();
+    let changed = false;
     let connection: ConnectionRecord | undefined;
     if (isConnectionEvent(event)) {
-      connection = await writes.connection(callId, (current) => mergeIntoConnection(current, event, now));
+      connection = await writes.connection(callId, (current) => {
+        const next = mergeIntoConnection(current, event, now);
+        changed ||= next !== undefined;
+        return next;
+      });
     }
     const operationId = operationIdOf(event);
     if (operationId && /^[0-9a-f-]{36}$/.test(operationId)) {
-      await writes.operation(callId, operationId, (current) =>
-        mergeIntoOperation(current, event, now, options.resultTtlMs),
-      );
+      await writes.operation(callId, operationId, (current) => {
+        const next = mergeIntoOperation(current, event, now, options.resultTtlMs);
+        changed ||= next !== undefined;
+        return next;
+      });
     }
-    return connection ?? (await store.readConnection(callId))?.value;
+    return { changed, connection: connection ?? (await store.readConnection(callId))?.value };
   };
 
   return {
     async receive(callId, bindingId, events) {
       const bound = await bind(callId, bindingId, events);
-      const tally: CallbackTally = { applied: 0, duplicates: 0, ignored: 0 };
+      const tally: CallbackTally = { applied: 0, unchanged: 0, duplicates: 0, ignored: 0 };
       for (const event of events) {
         const seen = await store.receiveEvent(callId, event.id, event.name ?? event.type);
         if (seen === 'applied') {
@@ -102,12 +115,13 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
         if (event.name === undefined) {
           tally.ignored++;
         } else {
-          const connection = await apply(callId, event);
+          const { changed, connection } = await apply(callId, event);
           // An event of this connection, after a later one of the same call replaced it, is history.
           if (options.react && connection && connection.bindingId === bound.bindingId) {
             await options.react(connection, event);
           }
-          tally.applied++;
+          if (changed) tally.applied++;
+          else tally.unchanged++;
         }
         await store.markEventApplied(callId, event.id);
       }

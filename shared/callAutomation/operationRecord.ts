@@ -40,6 +40,8 @@ export interface OperationRecord {
   /** ACS took the request (it answered 2xx); before that a retry must send it again. */
   acceptedAt?: string | undefined;
   invitationId?: string | undefined;
+  /** Adds: the connection's participantsSequence when the add was made (see standingAdd). */
+  sequenceAtStart?: number | undefined;
   resultInformation?: ResultInformation | undefined;
   result?: RecognizeResult | undefined;
   /** When the result is erased (CALL_RESULT_TTL_HOURS after it came). */

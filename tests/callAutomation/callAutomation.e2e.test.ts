@@ -93,15 +93,15 @@ async function operationSettled(callId: string, operationId: string, who: Person
   }, `operation ${operationId} to settle`);
 }
 
-/** Waits until the emulator's media for the connection is listening (a recognize is under way). */
+/**
+ * Waits until the emulator's media for the connection is listening (a recognize has started): keys pressed
+ * before are lost, as on a real call.
+ */
 const listeningAt = (callConnectionId: string) =>
-  eventually(
-    async () =>
-      connectionOf(emulatorCall(callConnectionId), callConnectionId)?.media.current?.kind === 'recognize'
-        ? true
-        : undefined,
-    'the emulator to listen',
-  );
+  eventually(async () => {
+    const current = connectionOf(emulatorCall(callConnectionId), callConnectionId)?.media.current;
+    return current?.kind === 'recognize' && current.phase !== 'starting' ? true : undefined;
+  }, 'the emulator to listen');
 
 async function addPhone(callId: string, organizer: Person, phoneNumber: string) {
   const added = await api<OperationView>('POST', `/calls/${callId}/automation/participants`, organizer, {
