@@ -56,6 +56,40 @@ describe('state in a data folder', () => {
     }
   });
 
+  it('keeps the callback signing key across a restart, and adds one to state written before it existed', async () => {
+    const dataDir = await freshDataDir();
+    const jwks = async (emulator: Awaited<ReturnType<typeof startAcsEmulator>>) =>
+      (await (await fetch(emulator.callbackJwksUrl)).json()) as { keys: Array<{ kid: string; n: string }> };
+    const first = await startAcsEmulator({ dataDir });
+    const published = await jwks(first);
+    await first.close();
+    const stateFile = join(dataDir, 'acs-emulator-state.json');
+    const stored = JSON.parse(await readFile(stateFile, 'utf8')) as Record<string, unknown>;
+    expect(stored['callbackSigningKey']).toMatchObject({ kid: published.keys[0]?.kid });
+
+    const second = await startAcsEmulator({ dataDir });
+    try {
+      expect(await jwks(second)).toEqual(published);
+    } finally {
+      await second.close();
+    }
+
+    const { writeFile } = await import('node:fs/promises');
+    const { callbackSigningKey: _dropped, ...older } = stored;
+    await writeFile(stateFile, JSON.stringify(older));
+    const third = await startAcsEmulator({ dataDir });
+    try {
+      const fresh = await jwks(third);
+      expect(fresh.keys[0]?.kid).not.toBe(published.keys[0]?.kid);
+      await third.close();
+      expect(JSON.parse(await readFile(stateFile, 'utf8'))).toMatchObject({
+        callbackSigningKey: { kid: fresh.keys[0]?.kid },
+      });
+    } finally {
+      await third.close();
+    }
+  });
+
   it('treats a different access key at start as a rotation', async () => {
     const dataDir = await freshDataDir();
     const first = await startAcsEmulator({ dataDir });

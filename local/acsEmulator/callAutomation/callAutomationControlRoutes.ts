@@ -44,13 +44,11 @@ export function callAutomationControlRoutes(control: CallAutomationControl): Rou
     route('GET', /^\/__emulator\/calls$/, 'calls', async () => ({ status: 200, body: control.calls() })),
     route('POST', call('dtmf'), 'dtmf', async ({ params, body }) => {
       const { participant, tones } = parseJsonBody(body, dtmfBodySchema);
-      control.pressDtmf(id(params), participant, tones);
-      return { status: 204 };
+      return { status: 200, body: control.pressDtmf(id(params), participant, tones) };
     }),
     route('POST', call('speech'), 'speech', async ({ params, body }) => {
       const { participant, phrase } = parseJsonBody(body, speechBodySchema);
-      control.speak(id(params), participant, phrase);
-      return { status: 204 };
+      return { status: 200, body: control.speak(id(params), participant, phrase) };
     }),
     route('POST', call('participants'), 'join', async ({ params, body }) => {
       control.joinCall(id(params), parseJsonBody(body, joinBodySchema).participant);

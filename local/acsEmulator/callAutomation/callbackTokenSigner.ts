@@ -1,10 +1,4 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomUUID,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { exportJWK, SignJWT, type JWK } from 'jose';
 import type { SigningKeyMaterial } from '../acsTokenSigner';
 
@@ -15,15 +9,14 @@ export const callAutomationIssuer = 'https://acscallautomation.communication.azu
 export const callbackTokenLifetimeSeconds = 5 * 60;
 
 /**
- * How a token is made. `valid` is what ACS sends; the others are callback faults: a signature from a
- * key the JWKS does not hold (same kid), another resource's audience, a lifetime already over.
+ * How a token is made. `valid` is what ACS sends; the others are callback faults: a signature the
+ * published key did not make (same kid), another resource's audience, a lifetime already over.
  */
 export type CallbackTokenVariant = 'valid' | 'badSignature' | 'wrongAudience' | 'expired';
 
 /** Signs the `Authorization: Bearer` JWTs on callbacks with the emulator's own RS256 key, and serves it as a JWKS. */
 export class CallbackTokenSigner {
   private readonly publicKey: KeyObject;
-  private strangerKey: KeyObject | undefined;
 
   private constructor(
     private readonly kid: string,
@@ -43,19 +36,22 @@ export class CallbackTokenSigner {
 
   async sign(audience: string, variant: CallbackTokenVariant = 'valid', now = Date.now()): Promise<string> {
     const issuedAt = Math.floor(now / 1000) - (variant === 'expired' ? 2 * callbackTokenLifetimeSeconds : 0);
-    return new SignJWT({})
+    const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
       .setIssuer(callAutomationIssuer)
       .setAudience(variant === 'wrongAudience' ? randomUUID() : audience)
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)
       .setExpirationTime(issuedAt + callbackTokenLifetimeSeconds)
-      .sign(variant === 'badSignature' ? this.stranger() : this.privateKey);
+      .sign(this.privateKey);
+    return variant === 'badSignature' ? withForgedSignature(token) : token;
   }
+}
 
-  /** A key nobody publishes, made once and only when a bad-signature fault first needs it. */
-  private stranger(): KeyObject {
-    this.strangerKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    return this.strangerKey;
-  }
+/** The same header and claims under a signature the key never made (one bit of it flipped). */
+function withForgedSignature(token: string): string {
+  const [header, payload, signature] = token.split('.');
+  const bytes = Buffer.from(signature ?? '', 'base64url');
+  bytes[0] = (bytes[0] ?? 0) ^ 0x01;
+  return `${header}.${payload}.${bytes.toString('base64url')}`;
 }

@@ -16,7 +16,7 @@ import {
   type EventGridSubscriptionSpec,
   type EventGridSubscriptionView,
 } from './eventGridDelivery';
-import { hangUpParty, joinCall, pressKeys, speak } from './farEndActions';
+import { hangUpParty, joinCall, pressKeys, speak, type FarEndInput } from './farEndActions';
 import { parseParticipant } from './identifierModel';
 import { deliverIncomingCall, type IncomingCallDelivery, type IncomingCallRequest } from './incomingCalls';
 import { MediaFaults, type MediaFaultSpec } from './mediaFaults';
@@ -39,8 +39,9 @@ export interface CallAutomationOptions {
 export interface CallAutomationControl {
   setParty(spec: PartySpec): void;
   parties(): Array<PartyBehaviour & { target: string }>;
-  pressDtmf(callConnectionId: string, participant: string, tones: string[]): void;
-  speak(callConnectionId: string, participant: string, phrase: string): void;
+  /** Tones as the API spells them (`one`, `pound`) or as on a keypad (`1`, `#`). */
+  pressDtmf(callConnectionId: string, participant: string, tones: string[]): FarEndInput;
+  speak(callConnectionId: string, participant: string, phrase: string): FarEndInput;
   joinCall(callConnectionId: string, participant: string): void;
   hangUpParty(callConnectionId: string, participant: string): void;
   deliverIncomingCall(request: IncomingCallRequest): Promise<IncomingCallDelivery>;
@@ -128,12 +129,12 @@ export class EmulatedCallAutomation implements CallAutomationControl {
     return this.ctx.parties.list();
   }
 
-  pressDtmf(callConnectionId: string, participant: string, tones: string[]): void {
-    pressKeys(this.ctx, callConnectionId, participant, tones);
+  pressDtmf(callConnectionId: string, participant: string, tones: string[]): FarEndInput {
+    return pressKeys(this.ctx, callConnectionId, participant, tones);
   }
 
-  speak(callConnectionId: string, participant: string, phrase: string): void {
-    speak(this.ctx, callConnectionId, participant, phrase);
+  speak(callConnectionId: string, participant: string, phrase: string): FarEndInput {
+    return speak(this.ctx, callConnectionId, participant, phrase);
   }
 
   joinCall(callConnectionId: string, participant: string): void {

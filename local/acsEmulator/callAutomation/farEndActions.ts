@@ -28,19 +28,32 @@ export function toneOf(key: string): Tone {
   return parsed.data;
 }
 
-/** A party in the call presses keys: every app leg of the call hears them, in order. */
+/** What the far end's input reached: the legs whose recognizer took at least part of it. */
+export interface FarEndInput {
+  tones?: Tone[];
+  heardBy: string[];
+}
+
+/**
+ * A party in the call presses keys: every app leg of the call hears them, in order. Keys nobody was
+ * recognizing are lost, as on a real line.
+ */
 export function pressKeys(
   ctx: CallAutomationContext,
   callConnectionId: string,
   participant: string,
   keys: string[],
-) {
+): FarEndInput {
+  const tones = keys.map(toneOf);
   const call = callOf(ctx, callConnectionId);
   const rawId = inCall(call, participant);
-  const tones = keys.map(toneOf);
+  const heardBy = new Set<string>();
   for (const tone of tones) {
-    for (const connection of call.liveConnections()) connection.media.tone(rawId, tone);
+    for (const connection of call.liveConnections()) {
+      if (connection.media.tone(rawId, tone)) heardBy.add(connection.id);
+    }
   }
+  return { tones, heardBy: [...heardBy] };
 }
 
 /** A party says a phrase (matched against choices, or taken as recognized speech). */
@@ -49,10 +62,11 @@ export function speak(
   callConnectionId: string,
   participant: string,
   phrase: string,
-) {
+): FarEndInput {
   const call = callOf(ctx, callConnectionId);
   const rawId = inCall(call, participant);
-  for (const connection of call.liveConnections()) connection.media.speech(rawId, phrase);
+  const heardBy = call.liveConnections().filter((connection) => connection.media.speech(rawId, phrase));
+  return { heardBy: heardBy.map((connection) => connection.id) };
 }
 
 /**

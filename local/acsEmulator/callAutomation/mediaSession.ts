@@ -125,9 +125,9 @@ export class MediaSession {
     );
   }
 
-  /** A participant pressed a key. */
-  tone(participant: string, tone: string): void {
-    if (this.closed) return;
+  /** A participant pressed a key; true when a recognizer took it. */
+  tone(participant: string, tone: string): boolean {
+    if (this.closed) return false;
     const continuous = this.continuous.get(participant);
     if (continuous) {
       this.toneSequence += 1;
@@ -138,7 +138,7 @@ export class MediaSession {
       );
     }
     const active = this.listeningTo(participant, ['dtmf', 'choices', 'speechOrDtmf']);
-    if (!active) return;
+    if (!active) return continuous !== undefined;
     const operation = active.operation as RecognizeOperation;
     if (operation.inputType === 'choices') {
       const choice = operation.choices.find((candidate) => candidate.tone === tone);
@@ -151,40 +151,52 @@ export class MediaSession {
       } else {
         this.finish('RecognizeFailed', { resultInformation: results.incorrectTone });
       }
-      return;
+      return true;
     }
     // The stop tone ends collection and, like a terminator key, is not part of what was collected.
-    if (operation.stopTones.includes(tone)) return this.finishDtmf(active, results.stopToneDetected);
+    if (operation.stopTones.includes(tone)) {
+      this.finishDtmf(active, results.stopToneDetected);
+      return true;
+    }
     active.tones.push(tone);
-    if (active.tones.length >= operation.maxTones) return this.finishDtmf(active, results.maxTonesReceived);
+    if (active.tones.length >= operation.maxTones) {
+      this.finishDtmf(active, results.maxTonesReceived);
+      return true;
+    }
     active.timer = this.deps.timers.after(operation.interToneMs, () =>
       this.finishDtmf(active, results.interToneTimeout),
     );
+    return true;
   }
 
-  /** A participant said something (the only speech the emulator hears). */
-  speech(participant: string, phrase: string): void {
-    if (this.closed) return;
+  /** A participant said something (the only speech the emulator hears); true when a recognizer took it. */
+  speech(participant: string, phrase: string): boolean {
+    if (this.closed) return false;
     const active = this.listeningTo(participant, ['choices', 'speech', 'speechOrDtmf']);
-    if (!active) return;
+    if (!active) return false;
     const operation = active.operation as RecognizeOperation;
     if (operation.inputType === 'choices') {
       const said = phrase.trim().toLowerCase();
       const choice = operation.choices.find((candidate) =>
         candidate.phrases.some((known) => known.trim().toLowerCase() === said),
       );
-      if (!choice) return this.finish('RecognizeFailed', { resultInformation: results.phraseNotMatched });
-      return this.finish('RecognizeCompleted', {
-        recognitionType: 'choices',
-        choiceResult: { label: choice.label, recognizedPhrase: phrase, confidence: 1 },
-        resultInformation: results.speechOptionMatched,
-      });
+      if (!choice) {
+        this.finish('RecognizeFailed', { resultInformation: results.phraseNotMatched });
+      } else {
+        this.finish('RecognizeCompleted', {
+          recognitionType: 'choices',
+          choiceResult: { label: choice.label, recognizedPhrase: phrase, confidence: 1 },
+          resultInformation: results.speechOptionMatched,
+        });
+      }
+      return true;
     }
     this.finish('RecognizeCompleted', {
       recognitionType: 'speech',
       speechResult: { speech: phrase, confidence: 1 },
       resultInformation: results.speechRecognized,
     });
+    return true;
   }
 
   /** The connection ended: stop everything without another event (none follow CallDisconnected). */
@@ -275,7 +287,8 @@ export class MediaSession {
 
   /**
    * The running recognize, if it is waiting for this participant's input of one of these kinds, with
-   * its timers stopped. Input during the prompt counts only when the prompt may be interrupted.
+   * its timers stopped. Input during the prompt counts only when the prompt may be interrupted (and
+   * then ends it); input just before the recognize began counts when there is nothing to interrupt.
    */
   private listeningTo(
     participant: string,
@@ -285,8 +298,9 @@ export class MediaSession {
     if (active?.operation.kind !== 'recognize') return undefined;
     const operation = active.operation;
     if (operation.target !== participant || !inputTypes.includes(operation.inputType)) return undefined;
-    if (active.phase === 'starting') return undefined;
-    if (active.phase === 'prompt' && !operation.interruptPrompt) return undefined;
+    const promptFirst =
+      active.phase === 'prompt' || (active.phase === 'starting' && operation.promptCount > 0);
+    if (promptFirst && !operation.interruptPrompt) return undefined;
     active.timer?.();
     active.phase = 'listening';
     return active;
