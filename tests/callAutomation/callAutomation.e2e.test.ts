@@ -154,9 +154,10 @@ describe('the organizer runs a Room call through Call Automation', () => {
     const pressed = await fetch(new URL(`__emulator/calls/${callConnectionId}/dtmf`, stack.emulator.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ participant: '4:+14255550123', tones: ['one', 'two', 'pound'] }),
+      body: JSON.stringify({ participant: '4:+14255550123', tones: ['1', '2', '#'] }),
     });
-    expect(pressed.status).toBe(204);
+    expect(pressed.status).toBe(200);
+    expect(await pressed.json()).toMatchObject({ heardBy: [callConnectionId] });
 
     const collected = await operationSettled(callId, listening.body.operationId, organizer);
     expect(collected).toMatchObject({

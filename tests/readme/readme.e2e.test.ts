@@ -1,39 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLocalSettings, settingsReference } from '../../local/docs/settingsReference';
 import { appSettingsSchema } from '../../shared/config/appSettingsSchema';
 import { repoRoot, startLocalService, type LocalService } from '../support/localService';
-
-const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
-const run = promisify(execFile);
-
-/** A ```bash block of the README that starts with `# walkthrough: <name>`. */
-export function walkthrough(name: string): string {
-  const block = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)]
-    .map((match) => match[1] ?? '')
-    .find((body) => body.startsWith(`# walkthrough: ${name}\n`));
-  if (!block) throw new Error(`README has no walkthrough '${name}'`);
-  return block;
-}
-
-/** Runs a walkthrough as printed, against the given service instead of localhost:7071. */
-export async function runWalkthrough(name: string, service: LocalService): Promise<string> {
-  const script = walkthrough(name);
-  expect(script).toContain('BASE=http://localhost:7071\n');
-  const { stdout } = await run(
-    'bash',
-    ['-c', `set -euo pipefail\n${script.replace('BASE=http://localhost:7071\n', `BASE=${service.url}\n`)}`],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, SERVICE_URL: service.url },
-      timeout: 60_000,
-    },
-  );
-  return stdout;
-}
+import { readme, runWalkthrough } from './walkthroughs';
 
 let service: LocalService;
 beforeAll(async () => {

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import { repoRoot, type LocalService } from '../support/localService';
+
+export const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
+const run = promisify(execFile);
+
+/** A ```bash block of the README that starts with `# walkthrough: <name>`. */
+export function walkthrough(name: string): string {
+  const block = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)]
+    .map((match) => match[1] ?? '')
+    .find((body) => body.startsWith(`# walkthrough: ${name}\n`));
+  if (!block) throw new Error(`README has no walkthrough '${name}'`);
+  return block;
+}
+
+/**
+ * Runs a walkthrough as printed, against the given service instead of localhost:7071; `env` is what a
+ * reader would have in their shell (e.g. the emulator URL `npm start` printed).
+ */
+export async function runWalkthrough(
+  name: string,
+  service: LocalService,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const script = walkthrough(name);
+  expect(script).toContain('BASE=http://localhost:7071\n');
+  const { stdout } = await run(
+    'bash',
+    ['-c', `set -euo pipefail\n${script.replace('BASE=http://localhost:7071\n', `BASE=${service.url}\n`)}`],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, SERVICE_URL: service.url, ...env },
+      timeout: 60_000,
+    },
+  );
+  return stdout;
+}
