@@ -6,7 +6,6 @@ import type { ServiceResponse } from '../support/localService';
 import {
   apiOf,
   eventually,
-  ownedNumber,
   promptHost,
   pstnRole,
   startAutomationStack,
@@ -298,5 +297,111 @@ describe('who may do what', () => {
 
     expect(invitations()).toBe(before);
     expect(connectionOf(emulatorCall(callConnectionId), callConnectionId)?.media.current).toBeUndefined();
+  });
+});
+
+describe('people, phones and the end of a call', () => {
+  it('adds an invitee by subject (mapped back to them), removes the phone, cancels media, and hangs up for everyone', async () => {
+    const organizer = await person('owen', [pstnRole]);
+    const invitee = await person('iris');
+    expect((await api('POST', '/token', invitee, {})).status).toBe(200);
+    const { callId, callConnectionId } = await connectedRoom(organizer, [invitee.sub]);
+    const base = `/calls/${callId}/automation`;
+
+    const added = await api<OperationView>('POST', `${base}/participants`, organizer, {
+      subjectId: invitee.sub,
+    });
+    expect(added.status, added.text).toBe(202);
+    expect(await operationSettled(callId, added.body.operationId, organizer)).toMatchObject({
+      status: 'succeeded',
+    });
+    const withInvitee = await eventually(async () => {
+      const view = await automation(callId, organizer);
+      return view.participants.some((participant) => participant.subjectId === invitee.sub)
+        ? view
+        : undefined;
+    }, 'the invitee on the call');
+    expect(
+      withInvitee.participants.find((participant) => participant.subjectId === invitee.sub),
+    ).toMatchObject({
+      kind: 'user',
+    });
+
+    const phone = await addPhone(callId, organizer, '+14255550127');
+    const listening = await api<OperationView>('POST', `${base}/recognize`, organizer, {
+      participantId: phone.participantId,
+      dtmf: { maxTones: 4 },
+      initialSilenceTimeoutSeconds: 300,
+    });
+    await listeningAt(callConnectionId);
+    expect((await api('POST', `${base}/cancel-media`, organizer)).status).toBe(204);
+    expect(await operationSettled(callId, listening.body.operationId, organizer)).toMatchObject({
+      status: 'canceled',
+      resultInformation: { subCode: 8508 },
+    });
+
+    const removed = await api<OperationView>(
+      'DELETE',
+      `${base}/participants/${phone.participantId}`,
+      organizer,
+    );
+    expect(removed.status, removed.text).toBe(202);
+    expect(await operationSettled(callId, removed.body.operationId, organizer)).toMatchObject({
+      status: 'succeeded',
+    });
+    await eventually(async () => {
+      const view = await automation(callId, organizer);
+      return view.participants.some((participant) => participant.participantId === phone.participantId)
+        ? undefined
+        : true;
+    }, 'the phone to leave');
+
+    const hungUp = await api('DELETE', `${base}?forEveryone=true`, organizer);
+    expect(hungUp.status, hungUp.text).toBe(204);
+    const ended = await eventually(async () => {
+      const view = await automation(callId, organizer);
+      return view.state === 'disconnected' ? view : undefined;
+    }, 'the call to end');
+    expect(ended.participants).toEqual([]);
+    expect(emulatorCall(callConnectionId)?.state).toBe('ended');
+    // Hanging up again is a success; media on an ended connection is a conflict, not a 500.
+    expect((await api('DELETE', base, organizer)).status).toBe(204);
+    expectProblem(
+      await api('POST', `${base}/play`, organizer, { promptId: 'greeting' }),
+      409,
+      'CallNotConnected',
+    );
+  });
+
+  it('places an outbound call to a subject, recorded like any other call: the callee sees it', async () => {
+    const organizer = await person('ola');
+    const callee = await person('cleo');
+    expect((await api('POST', '/token', callee, {})).status).toBe(200);
+    const placed = await api<{ id: string; kind: string; invitees: unknown[] }>('POST', '/calls', organizer, {
+      kind: 'outbound',
+      title: 'Checking in',
+      targets: [{ subjectId: callee.sub }],
+    });
+    expect(placed.status, placed.text).toBe(201);
+    expect(placed.body).toMatchObject({ kind: 'outbound', invitees: [{ subjectId: callee.sub }] });
+    const listed = await api<{ calls: Array<{ id: string }> }>('GET', '/calls', callee);
+    expect(listed.body.calls.map((call) => call.id)).toContain(placed.body.id);
+    const view = await eventually(async () => {
+      const current = await automation(placed.body.id, organizer);
+      return current.state === 'connected' &&
+        current.participants.some((participant) => participant.subjectId === callee.sub)
+        ? current
+        : undefined;
+    }, 'the callee to answer');
+    expect(view.callConnectionId).toBeTruthy();
+    // Someone who never signed in has no ACS identity to ring.
+    expectProblem(
+      await api('POST', '/calls', organizer, {
+        kind: 'outbound',
+        targets: [{ subjectId: 'never-signed-in' }],
+      }),
+      409,
+      'SubjectHasNoIdentity',
+    );
   });
 });
