@@ -336,7 +336,7 @@ function present<T extends object>(fields: T): Partial<T> {
 }
 
 function connectionEntity(record: ConnectionRecord) {
-  const { pin, participants, endedBy, targets, incoming, ...fields } = record;
+  const { pin, participants, departures, endedBy, targets, incoming, ...fields } = record;
   return {
     partitionKey: record.callId,
     rowKey: connectionRowKey,
@@ -344,6 +344,7 @@ function connectionEntity(record: ConnectionRecord) {
     pinRequestId: pin.requestId,
     pinFirstSent: pin.firstSent.toISOString(),
     participants: JSON.stringify(participants),
+    ...(departures ? { departures: JSON.stringify(departures) } : {}),
     ...(endedBy ? { endedBy: JSON.stringify(endedBy) } : {}),
     ...(targets ? { targets: JSON.stringify(targets) } : {}),
     ...(incoming ? { incoming: JSON.stringify(incoming) } : {}),
@@ -378,6 +379,7 @@ const connectionRowSchema = z.object({
   organizer: z.string().optional(),
   participants: json(z.array(presenceSchema)),
   participantsSequence: z.number(),
+  departures: json(z.record(z.string(), z.number())).optional(),
   endedBy: json(resultInformationSchema).optional(),
   targets: json(z.array(z.string())).optional(),
   sourceCallerId: z.string().optional(),

@@ -365,7 +365,8 @@ export function createCallAutomationService(options: CallAutomationServiceOption
 
   /**
    * The current add of a person, when it still stands: pending on this connection, or done and they have not
-   * been seen leaving (they are on the list, or no list newer than the add's start has come yet).
+   * been seen leaving since it was made. (Lists arrive in any order: one without them may predate their
+   * joining, so only "on a list, then off a newer one" counts as leaving.)
    */
   const standingAdd = async (connection: ConnectionRecord, party: PartyRecord | undefined) => {
     if (!party?.addOperationId) return undefined;
@@ -373,9 +374,9 @@ export function createCallAutomationService(options: CallAutomationServiceOption
     if (!operation || operation.bindingId !== connection.bindingId) return undefined;
     if (operation.status === 'pending') return operation;
     if (operation.status !== 'succeeded') return undefined;
-    const present = connection.participants.some((presence) => presence.rawId === party.rawId);
-    const noNewsSince = connection.participantsSequence <= (operation.sequenceAtStart ?? -1);
-    return present || noNewsSince ? operation : undefined;
+    const leftAt = connection.departures?.[party.rawId];
+    const leftSince = leftAt !== undefined && leftAt > (operation.sequenceAtStart ?? -1);
+    return leftSince ? undefined : operation;
   };
 
   const sendAdd = (

@@ -48,6 +48,12 @@ export interface ConnectionRecord {
   participants: ParticipantPresence[];
   /** The sequence number of the ParticipantsUpdated event `participants` came from; -1 before any. */
   participantsSequence: number;
+  /**
+   * Who was on a list and then missing from a newer one (they left), with the sequence number of the list
+   * that first lacked them; cleared when they are listed again. An add is a new invitation only for someone
+   * who left after it was made (see the service's standingAdd).
+   */
+  departures?: Record<string, number> | undefined;
   endedBy?: ResultInformation | undefined;
   /** Outbound calls: whom ACS was asked to ring, and the number shown to phones. */
   targets?: string[] | undefined;

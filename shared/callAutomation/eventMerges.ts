@@ -34,10 +34,18 @@ export function mergeIntoConnection(
     if (event.data.sequenceNumber <= connection.participantsSequence) return undefined;
     // A call that is over keeps the list it ended with.
     if (connection.state === 'disconnected') return undefined;
+    const listed = new Set(event.data.participants.map((participant) => participant.rawId));
+    const departures = Object.fromEntries(
+      Object.entries(connection.departures ?? {}).filter(([rawId]) => !listed.has(rawId)),
+    );
+    for (const { rawId } of connection.participants) {
+      if (!listed.has(rawId)) departures[rawId] = event.data.sequenceNumber;
+    }
     return {
       ...connection,
       participants: event.data.participants,
       participantsSequence: event.data.sequenceNumber,
+      departures,
       updatedAt: now.toISOString(),
     };
   }

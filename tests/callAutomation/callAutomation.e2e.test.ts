@@ -117,7 +117,8 @@ async function addPhone(callId: string, organizer: Person, phoneNumber: string) 
       ? current
       : undefined;
   }, 'the phone to be on the call');
-  return view.participants.find((participant) => participant.phoneNumber === phoneNumber)!;
+  const participant = view.participants.find((candidate) => candidate.phoneNumber === phoneNumber)!;
+  return { ...participant, addOperationId: added.body.operationId };
 }
 
 describe('the organizer runs a Room call through Call Automation', () => {
@@ -129,6 +130,11 @@ describe('the organizer runs a Room call through Call Automation', () => {
 
     const phone = await addPhone(callId, organizer, '+14255550123');
     expect(phone).toMatchObject({ kind: 'phone', phoneNumber: '+14255550123' });
+    // The same person again is the same operation: one invitation.
+    const twice = await api<OperationView>('POST', `/calls/${callId}/automation/participants`, organizer, {
+      phoneNumber: '+14255550123',
+    });
+    expect(twice.body.operationId).toBe(phone.addOperationId);
     // The caller id shown to the phone is the resource's own number.
     expect(connectionOf(emulatorCall(callConnectionId), callConnectionId)?.invitations).toEqual([
       expect.objectContaining({ target: '4:+14255550123' }),
@@ -355,6 +361,15 @@ describe('people, phones and the end of a call', () => {
         ? undefined
         : true;
     }, 'the phone to leave');
+    // Someone who left is invited anew: another operation, not the finished one.
+    const again = await api<OperationView>('POST', `${base}/participants`, organizer, {
+      phoneNumber: '+14255550127',
+    });
+    expect(again.status, again.text).toBe(202);
+    expect(again.body.operationId).not.toBe(phone.addOperationId);
+    expect(await operationSettled(callId, again.body.operationId, organizer)).toMatchObject({
+      status: 'succeeded',
+    });
 
     const hungUp = await api('DELETE', `${base}?forEveryone=true`, organizer);
     expect(hungUp.status, hungUp.text).toBe(204);

@@ -90,6 +90,15 @@ describe('connection merges', () => {
     expect(transitions).toBe(1);
   });
 
+  it('note who left (on a list, then off a newer one), and forget it when they are back', () => {
+    const left = applyAll([participants(1, 'a', 'b'), participants(2, 'a')]).record;
+    expect(left.departures).toEqual({ b: 2 });
+    // A list that predates b's joining, arriving late, is stale: nobody left.
+    expect(applyAll([participants(2, 'a', 'b'), participants(1, 'a')]).record.departures).toEqual({});
+    const back = mergeIntoConnection(left, participants(3, 'a', 'b'), now)!;
+    expect(back.departures).toEqual({});
+  });
+
   it('take a participant list only from a higher sequence number', () => {
     const { record, transitions } = applyAll([
       participants(3, 'a', 'b'),
