@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAcsEmulator, type AcsEmulator } from './acsEmulator/startAcsEmulator';
+import {
+  startAcsEmulator,
+  type AcsEmulator,
+  type EventGridSubscriptionSpec,
+} from './acsEmulator/startAcsEmulator';
 import { startAzuriteTables, type AzuriteTables } from './azurite/startAzuriteTables';
-import { createDevIssuer } from './devIssuer/devIssuer';
+import { createDevIssuer, type DevIssuer } from './devIssuer/devIssuer';
 import { loadOrCreateDevSigningKey } from './devIssuer/devSigningKey';
 import { freePort } from './freePort';
 import { startFunctionsHost, type FunctionsHost } from './functionsHost/startFunctionsHost';
@@ -29,6 +33,48 @@ export interface LocalStack {
 
 export const localAudience = 'api://acs-trusted-service-local';
 
+/** The role Event Grid's token carries locally when INCOMING_CALL_ROLE leaves it open. */
+export const localIncomingCallRole = 'IncomingCall.Deliver';
+
+/** The service's Event Grid webhook for incoming calls. */
+export const incomingCallsPath = '/api/callautomation/incoming-calls';
+
+/**
+ * Points the service's Call Automation at the embedded emulator, on the production verification path:
+ * callbacks come back to the local host, their tokens are checked against the emulator's JWKS with the
+ * emulator's resource id as audience (the issuer stays the production default). Settings already
+ * given win.
+ */
+export function callAutomationSettings(
+  emulator: Pick<AcsEmulator, 'resourceId' | 'callbackJwksUrl'>,
+  baseUrl: string,
+  settings: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    CALLBACK_BASE_URL: settings.CALLBACK_BASE_URL ?? baseUrl,
+    CALL_AUTOMATION_AUDIENCE: settings.CALL_AUTOMATION_AUDIENCE ?? emulator.resourceId,
+    CALL_AUTOMATION_JWKS_URL: settings.CALL_AUTOMATION_JWKS_URL ?? emulator.callbackJwksUrl,
+  };
+}
+
+/**
+ * The emulator's Event Grid subscription for incoming calls: the service's webhook on the local host,
+ * each delivery carrying a fresh dev-issuer token for subject `event-grid` with the incoming-call role,
+ * as an Entra-protected Event Grid subscription would.
+ */
+export function incomingCallsSubscription(
+  devIssuer: Pick<DevIssuer, 'issueToken'>,
+  baseUrl: string,
+  settings: Readonly<Record<string, string>>,
+): EventGridSubscriptionSpec {
+  const role = settings.INCOMING_CALL_ROLE ?? localIncomingCallRole;
+  return {
+    endpoint: `${baseUrl}${incomingCallsPath}`,
+    authorization: async () =>
+      (await devIssuer.issueToken({ sub: 'event-grid', roles: [role] })).access_token,
+  };
+}
+
 /**
  * Everything a developer needs on one machine: Azurite's Table service, the ACS emulator and the dev
  * sign-in issuer, each embedded unless the settings point elsewhere, then the app itself in the local
@@ -39,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const port = options.port === 0 ? await freePort() : options.port;
   const baseUrl = `http://localhost:${port}`;
   const started: Array<{ close(): Promise<void> }> = [];
+  const log = options.log ?? ((line: string) => console.log(line));
   const closeAll = async () => {
     for (const part of started.reverse()) await part.close().catch(() => undefined);
   };
@@ -58,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
       started.push(emulator);
       settings.ACS_CONNECTION_STRING = emulator.connectionString();
+      Object.assign(settings, callAutomationSettings(emulator, baseUrl, settings));
     }
 
     const issuer = `${baseUrl}/dev`;
@@ -89,6 +137,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.log ? { log: options.log } : {}),
     });
     started.push(host);
+    if (emulator)
+      await subscribeIncomingCalls(emulator, incomingCallsSubscription(devIssuer, baseUrl, settings), log);
 
     return {
       url: baseUrl,
@@ -100,6 +150,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/**
+ * Event Grid validates an endpoint when the subscription is made; an app without the webhook (Call
+ * Automation off) fails the handshake, which only means incoming calls cannot be delivered.
+ */
+async function subscribeIncomingCalls(
+  emulator: AcsEmulator,
+  subscription: EventGridSubscriptionSpec,
+  log: (line: string) => void,
+): Promise<void> {
+  const view = await emulator.setEventGridSubscription(subscription);
+  if (!view.validated) {
+    const answer = view.validation
+      ? `${view.validation.status}${view.validation.error ? `, ${view.validation.error}` : ''}`
+      : 'no answer';
+    log(
+      `ACS emulator: Event Grid could not validate ${subscription.endpoint} (${answer}); incoming calls will not be delivered.`,
+    );
   }
 }
 

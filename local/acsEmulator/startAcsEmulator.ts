@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accessKeySchema, randomAccessKey } from './accessKey';
+import type { EventGridSubscriptionSpec } from './callAutomation/eventGridDelivery';
 import {
   EmulatedCallAutomation,
   type CallAutomationControl,
@@ -20,7 +21,10 @@ export type { FaultSpec } from './faultInjector';
 export type { CallbackFaultSpec } from './callAutomation/callbackFaults';
 export type { CallbackDelivery } from './callAutomation/callbackSender';
 export type { CallView, IncomingCallView } from './callAutomation/callsView';
-export type { EventGridSubscriptionSpec } from './callAutomation/eventGridDelivery';
+export type {
+  EventGridSubscriptionSpec,
+  EventGridSubscriptionView,
+} from './callAutomation/eventGridDelivery';
 export type { MediaFaultSpec } from './callAutomation/mediaFaults';
 export type { PartySpec } from './callAutomation/partyBehaviours';
 
@@ -42,6 +46,8 @@ export interface AcsEmulatorOptions {
   timeScale?: number;
   /** Call-time lengths before the time scale applies, and the numbers the resource owns. */
   callAutomation?: Omit<CallAutomationOptions, 'timeScale'>;
+  /** Made (with its validation handshake) once the emulator listens; see setEventGridSubscription. */
+  eventGridSubscription?: EventGridSubscriptionSpec;
 }
 
 export interface AcsEmulator extends CallAutomationControl {
@@ -113,6 +119,8 @@ export async function startAcsEmulator(options: AcsEmulatorOptions = {}): Promis
   });
   const server = createServer(dispatcher.handle);
   url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  if (options.eventGridSubscription)
+    await callAutomation.setEventGridSubscription(options.eventGridSubscription);
 
   let closing: Promise<void> | undefined;
   const close = async () => {

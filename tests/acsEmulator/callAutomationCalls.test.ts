@@ -19,7 +19,10 @@ const ownedNumber = '+14255550100';
 const phone = { phoneNumber: '+14255550123' };
 
 beforeAll(async () => {
-  emulator = await startAcsEmulator({ timeScale: 0.01 });
+  emulator = await startAcsEmulator({
+    timeScale: 0.01,
+    callAutomation: { durations: { ringTimeoutMs: 20_000 } },
+  });
   client = callAutomationClient(emulator.connectionString());
   receiver = await startCallbackReceiver(emulator);
   const identities = identityClient(emulator.connectionString());

@@ -51,11 +51,17 @@ let emulator: AcsEmulator;
 let client: CallAutomationClient;
 let receiver: CallbackReceiver;
 let grid: Awaited<ReturnType<typeof startEventGridEndpoint>>;
+/** A second resource whose subscription starts out pointing at an endpoint that never validates. */
+let other: AcsEmulator;
+let silent: Awaited<ReturnType<typeof startEventGridEndpoint>>;
 
 beforeAll(async () => {
+  silent = await startEventGridEndpoint('Bearer expected');
+  other = await startAcsEmulator({ eventGridSubscription: { endpoint: silent.url } });
   emulator = await startAcsEmulator({
     timeScale: 0.01,
     callAutomation: {
+      durations: { incomingCallTimeoutMs: 5000 },
       phoneNumbers: [{ phoneNumber: '+14255550100' }, { phoneNumber: '+14255550101', calling: 'outbound' }],
     },
   });
@@ -69,9 +75,8 @@ beforeAll(async () => {
   expect(subscription).toMatchObject({ validated: true, authenticated: true, validation: { status: 200 } });
 });
 afterAll(async () => {
-  await emulator.close();
-  await receiver.close();
-  await grid.close();
+  await Promise.all([emulator.close(), other.close()]);
+  await Promise.all([receiver.close(), grid.close(), silent.close()]);
 });
 
 const incomingEvents = () =>
@@ -97,10 +102,8 @@ describe('the Event Grid subscription', () => {
   });
 
   it('stays unvalidated when the endpoint does not echo the code, unless its validation URL is opened', async () => {
-    const other = await startAcsEmulator();
-    const silent = await startEventGridEndpoint('Bearer expected');
-    try {
-      const view = await other.setEventGridSubscription({ endpoint: silent.url });
+    {
+      const view = other.eventGridSubscription();
       expect(view).toMatchObject({ validated: false, validation: { status: 401 } });
       await expect(
         other.deliverIncomingCall({ from: '+14255550400', to: '+14255550100' }),
@@ -110,9 +113,6 @@ describe('the Event Grid subscription', () => {
       const validationUrl = silent.posts.at(-1)?.events[0]?.data['validationUrl'] as string;
       expect((await fetch(validationUrl)).status).toBe(200);
       expect(other.eventGridSubscription()).toMatchObject({ validated: true });
-    } finally {
-      await other.close();
-      await silent.close();
     }
   });
 });
@@ -205,7 +205,6 @@ describe('incoming calls', () => {
   });
 
   it('takes the subscription and incoming calls over the control routes too', async () => {
-    const other = await startAcsEmulator();
     const endpoint = await startEventGridEndpoint('Bearer over-http');
     try {
       const control = (path: string, body: unknown) =>
@@ -224,7 +223,6 @@ describe('incoming calls', () => {
       expect(endpoint.posts.at(-1)?.events[0]?.eventType).toBe('Microsoft.Communication.IncomingCall');
       expect((await control('incoming-calls', { from: 'nobody', to: '+14255550100' })).status).toBe(400);
     } finally {
-      await other.close();
       await endpoint.close();
     }
   });

@@ -64,6 +64,15 @@ describe('fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('with after, does the operation and then answers the fault: the caller sees 503 though it happened', async () => {
+    const client = identityClient(emulator.connectionString());
+    const before = emulator.identities().length;
+    emulator.injectFaults({ count: 1, status: 503, after: true, operation: 'createIdentity' });
+    await expect(client.createUser()).rejects.toMatchObject({ statusCode: 503 });
+    expect(emulator.identities()).toHaveLength(before + 1);
+    expect(() => emulator.injectFaults({ count: 1, after: true })).toThrow();
+  });
+
   it('applies faults to Rooms operations too', async () => {
     const rooms = roomsClient(emulator.connectionString());
     emulator.injectFaults({ count: 1, status: 503, operation: 'createRoom' });
