@@ -1,37 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAcsEmulator, type AcsEmulator } from '../../local/acsEmulator/startAcsEmulator';
-import { freePort } from '../../local/freePort';
 import { runWalkthrough } from '../readme/walkthroughs';
 import { startLocalService, type LocalService } from '../support/localService';
 
 /*
- * The README's Call Automation walkthrough, run as printed against the service in its own process, with
- * the settings `npm start` gives it (callbacks to the local host, verified against the emulator's keys) and
- * the one the README asks the reader to set (PROMPT_ALLOWED_HOSTS).
+ * The README's Call Automation walkthrough, run as printed against what `npm start` runs (the embedded ACS
+ * emulator, Call Automation pointed at it, Event Grid subscribed), with the one setting the README asks the
+ * reader to add (PROMPT_ALLOWED_HOSTS) and the emulator URL it printed.
  */
-let emulator: AcsEmulator;
 let service: LocalService;
 
 beforeAll(async () => {
-  emulator = await startAcsEmulator({ timeScale: 0.05 });
-  const port = await freePort();
-  service = await startLocalService({
-    PORT: String(port),
-    ACS_CONNECTION_STRING: emulator.connectionString(),
-    CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-    CALL_AUTOMATION_AUDIENCE: emulator.resourceId,
-    CALL_AUTOMATION_JWKS_URL: emulator.callbackJwksUrl,
-    PROMPT_ALLOWED_HOSTS: 'media.contoso.com',
-  });
+  service = await startLocalService({ PROMPT_ALLOWED_HOSTS: 'media.contoso.com' });
 });
-afterAll(async () => {
-  await service?.stop();
-  await emulator?.close();
-});
+afterAll(() => service?.stop());
 
 describe('README', () => {
   it('Call Automation walkthrough runs as printed and does what it says', async () => {
-    const output = await runWalkthrough('call automation', service, { EMULATOR_URL: emulator.url });
+    const output = await runWalkthrough('call automation', service, { EMULATOR_URL: service.emulatorUrl! });
     const lines = output
       .trim()
       .split('\n')

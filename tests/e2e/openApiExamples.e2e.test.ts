@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAcsEmulator, type AcsEmulator } from '../../local/acsEmulator/startAcsEmulator';
-import { freePort } from '../../local/freePort';
 import { apiOperations, operationList } from '../../shared/api/apiOperations';
 import { startLocalService, type LocalService } from '../support/localService';
 
@@ -37,31 +35,18 @@ interface OpenApiOperation {
   >;
 }
 
-let emulator: AcsEmulator;
 let service: LocalService;
 let document: { paths: Record<string, Record<string, OpenApiOperation>> };
 const tokens: Record<'user' | 'admin', string> = { user: '', admin: '' };
 
 beforeAll(async () => {
-  // Call Automation on, as npm start has it: callbacks to this host, verified against the emulator's keys.
-  emulator = await startAcsEmulator();
-  const port = await freePort();
-  service = await startLocalService({
-    PORT: String(port),
-    ACS_CONNECTION_STRING: emulator.connectionString(),
-    CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-    CALL_AUTOMATION_AUDIENCE: emulator.resourceId,
-    CALL_AUTOMATION_JWKS_URL: emulator.callbackJwksUrl,
-    PROMPT_ALLOWED_HOSTS: 'media.example.com',
-  });
+  // As npm start runs it (Call Automation on, pointed at the embedded emulator), with a prompt host allowed.
+  service = await startLocalService({ PROMPT_ALLOWED_HOSTS: 'media.example.com' });
   document = (await service.request<typeof document>('GET', '/api/openapi.json')).body;
   tokens.user = await service.signIn('replay-user');
   tokens.admin = await service.signIn('replay-admin', { roles: ['admin'] });
 });
-afterAll(async () => {
-  await service?.stop();
-  await emulator?.close();
-});
+afterAll(() => service.stop());
 
 function documentedExamples(): DocumentedExample[] {
   return Object.entries(document.paths).flatMap(([path, methods]) =>
