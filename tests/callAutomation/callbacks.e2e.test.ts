@@ -28,7 +28,7 @@ let api: ReturnType<typeof apiOf>;
 let organizer: Person;
 
 beforeAll(async () => {
-  stack = await startAutomationStack();
+  stack = await startAutomationStack({ env: { PSTN_CALLS_PER_HOUR: '5' } });
   api = apiOf(stack.services[0]!);
   organizer = await person('olga', [pstnRole]);
   const admin = await person('root', ['admin']);
@@ -335,6 +335,34 @@ describe('ACS accepted, but its answer was lost (503 after the fact)', () => {
     );
     expect(invitations).toHaveLength(1);
     expect(invitations[0]!.repeatabilityRequestId).toBe(row.pinRequestId);
+  });
+});
+
+describe('phone calls cost money', () => {
+  it('are held to the subject’s PSTN budget: the sixth phone in an hour is 429, and nothing rings', async () => {
+    const spender = await person('spencer', [pstnRole]);
+    const call = await api<{ id: string }>('POST', '/calls', spender, { kind: 'room' });
+    const base = `/calls/${call.body.id}/automation`;
+    expect((await api('POST', base, spender)).status).toBe(201);
+    const view = await eventually(async () => {
+      const current = (await api<ConnectionView>('GET', base, spender)).body;
+      return current.state === 'connected' ? current : undefined;
+    }, 'the connection');
+    for (let i = 0; i < 5; i++) {
+      const added = await api('POST', `${base}/participants`, spender, { phoneNumber: `+1425555017${i}` });
+      expect(added.status, added.text).toBe(202);
+    }
+    const over = await api('POST', `${base}/participants`, spender, { phoneNumber: '+14255550179' });
+    expect(over.status, over.text).toBe(429);
+    expect(over.body).toMatchObject({ code: 'PstnBudgetExceeded' });
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    const leg = emulatorCall(byConnection(view.callConnectionId!))!.connections.find(
+      (connection) => connection.callConnectionId === view.callConnectionId,
+    )!;
+    expect(leg.invitations.map((invitation) => invitation.target)).not.toContain('4:+14255550179');
+    // People are not phones: an add by subject is checked (here: not invited), not held to the PSTN budget.
+    const byName = await api('POST', `${base}/participants`, spender, { subjectId: 'not-invited' });
+    expect(byName.body).toMatchObject({ status: 400, code: 'SubjectNotInvited' });
   });
 });
 
