@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const unit = [
   'tests/{api,structure,config,infra,concurrency,docs,http,budgets}/**/*.test.ts',
   'tests/calls/callRules.test.ts',
+  'tests/callAutomation/rules/**/*.test.ts',
   'tests/tokenCache/{aesGcmEnvelope,tokenCacheKey}.test.ts',
   'tests/functionsHost/routeTemplate.test.ts',
 ];

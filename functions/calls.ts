@@ -1,7 +1,13 @@
+import { callAutomationOf } from './http/callAutomationOf';
 import { operations } from './http/operations';
 import { registerOperation } from './http/registerOperation';
 
-registerOperation(operations.createCall, ({ services, caller, body }) => services.calls.create(caller, body));
+// An outbound call is placed now, by Call Automation; every other kind is recorded (and its room made).
+registerOperation(operations.createCall, ({ services, caller, body }) =>
+  body.kind === 'outbound'
+    ? callAutomationOf(services).service.placeCall(caller, { ...body, targets: body.targets ?? [] })
+    : services.calls.create(caller, body),
+);
 
 registerOperation(operations.listCalls, ({ services, caller, query }) => services.calls.list(caller, query));
 

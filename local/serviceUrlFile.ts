@@ -8,23 +8,29 @@ import { join } from 'node:path';
  */
 const fileName = 'service-url';
 
-export function writeServiceUrl(dataDir: string, url: string): void {
+export interface RunningServiceUrls {
+  url: string;
+  /** The embedded ACS emulator's base URL (with a trailing slash), when it runs. */
+  emulatorUrl?: string | undefined;
+}
+
+export function writeServiceUrl(dataDir: string, urls: RunningServiceUrls): void {
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, fileName), `${JSON.stringify({ url, pid: process.pid })}\n`);
+  writeFileSync(join(dataDir, fileName), `${JSON.stringify({ ...urls, pid: process.pid })}\n`);
 }
 
 export function removeServiceUrl(dataDir: string): void {
   rmSync(join(dataDir, fileName), { force: true });
 }
 
-/** The URL of the service running on this data dir, or undefined when none says it is running. */
-export function readServiceUrl(dataDir: string): string | undefined {
+/** The URLs of the service running on this data dir, or undefined when none says it is running. */
+export function readServiceUrl(dataDir: string): RunningServiceUrls | undefined {
   const file = join(dataDir, fileName);
   if (!existsSync(file)) return undefined;
   try {
-    const { url, pid } = JSON.parse(readFileSync(file, 'utf8')) as { url?: unknown; pid?: unknown };
+    const { url, emulatorUrl, pid } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     if (typeof url !== 'string' || typeof pid !== 'number' || !isRunning(pid)) return undefined;
-    return url;
+    return { url, ...(typeof emulatorUrl === 'string' ? { emulatorUrl } : {}) };
   } catch {
     return undefined;
   }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     ...(json ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   });
 
-  writeServiceUrl(stateDir, stack.url);
+  writeServiceUrl(stateDir, { url: stack.url, emulatorUrl: stack.emulatorUrl });
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ url: stack.url, issuer: stack.issuer, emulatorUrl: stack.emulatorUrl, tablesUrl: stack.tablesUrl })}\n`,

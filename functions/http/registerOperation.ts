@@ -10,6 +10,7 @@ import type {
 } from '../../shared/api/operation';
 import type { Caller } from '../../shared/auth/caller';
 import type { AppServices } from '../../shared/composition/appServices';
+import { automationProblems } from '../../shared/callAutomation/automationProblems';
 import { forbidden } from '../../shared/errors/serviceError';
 import { createCorsPolicy } from './corsPolicy';
 import { currentConfig, currentServices } from './currentServices';
@@ -19,7 +20,7 @@ import { problemResponse } from './problemResponse';
 import { Reply } from './reply';
 import { queryParameters, routeParameters } from './requestInput';
 
-type CallerFor<A> = A extends 'user' | 'admin' ? Caller : undefined;
+type CallerFor<A> = A extends 'user' | 'admin' | 'incomingCall' ? Caller : undefined;
 
 /** What a handler is given: the request's inputs, already validated against the operation's schemas. */
 export interface OperationCall<Op> {
@@ -108,17 +109,32 @@ async function answer<Op extends Operation>(
   }
 }
 
-/** The verified bearer token, and nothing else, says who calls. */
+/**
+ * The verified bearer token, and nothing else, says who calls: a user's (or Event Grid's) from the OIDC
+ * issuer, or ACS's own callback token, checked before the body is even read.
+ */
 async function authorize(
   operation: Operation,
   request: HttpRequest,
   services: AppServices,
 ): Promise<Caller | undefined> {
   if (operation.access === 'anonymous') return undefined;
-  const caller = await services.verifier.verify(request.headers.get('authorization'));
+  const authorization = request.headers.get('authorization');
+  if (operation.access === 'acsCallback') {
+    if (!services.callAutomation) throw automationProblems.notConfigured();
+    await services.callAutomation.callbackTokens.verify(authorization);
+    await services.ready();
+    return undefined;
+  }
+  const caller = await services.verifier.verify(authorization);
   await services.ready();
   if (operation.access === 'admin' && !caller.isAdmin) {
     throw forbidden('This operation needs the admin role.', { code: 'AdminRoleRequired' });
+  }
+  if (operation.access === 'incomingCall' && !caller.roles.includes(services.config.roles.incomingCall)) {
+    throw forbidden('Incoming calls are delivered by Event Grid, with the incoming-call role.', {
+      code: 'IncomingCallRoleRequired',
+    });
   }
   return caller;
 }

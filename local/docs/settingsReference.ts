@@ -10,7 +10,6 @@ const filledByNpmStart: Record<string, string> = {
   TOKEN_CACHE_KEY: 'a random key kept in .data',
   CORS_ALLOWED_ORIGINS: 'the local host’s own origins',
   CALLBACK_BASE_URL: 'the local host',
-  CALL_AUTOMATION_ISSUER: 'the ACS emulator',
   CALL_AUTOMATION_AUDIENCE: 'the ACS emulator’s resource id',
   CALL_AUTOMATION_JWKS_URL: 'the ACS emulator’s keys',
 };

@@ -1,4 +1,6 @@
+import type { CallAutomationClient } from '@azure/communication-call-automation';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
+import type { PhoneNumbersClient } from '@azure/communication-phone-numbers';
 import { RoomsClient } from '@azure/communication-rooms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AcsConnection } from '../config/appConfig';
@@ -6,10 +8,14 @@ import { keyFingerprint } from '../crypto/keyFingerprint';
 import { dependencyUnavailable } from '../errors/serviceError';
 import { isLoopbackHttpUrl } from '../net/isLoopbackHttpUrl';
 import type { SecretProvider } from '../secrets/secretProvider';
+import { repeatabilityPolicy } from './repeatability';
 
 export interface AcsClients {
   identity: CommunicationIdentityClient;
   rooms: RoomsClient;
+  /** Built on first use: most instances of the app never take part in a call. */
+  callAutomation(): CallAutomationClient;
+  phoneNumbers(): PhoneNumbersClient;
   /**
    * Names the key these clients sign with, never the key itself: it changes exactly when the key
    * does, so tokens can be tied to the key that issued them.
@@ -76,6 +82,10 @@ function entraClients(endpoint: string, credential: TokenCredential): AcsClients
   return {
     identity: new CommunicationIdentityClient(endpoint, credential, options),
     rooms: new RoomsClient(endpoint, credential, options),
+    callAutomation: once(
+      () => new (callAutomationModule().CallAutomationClient)(endpoint, credential, callingOptions(options)),
+    ),
+    phoneNumbers: once(() => new (phoneNumbersModule().PhoneNumbersClient)(endpoint, credential, options)),
     keyFingerprint: keyFingerprint(`entra\n${endpoint}`),
   };
 }
@@ -86,9 +96,34 @@ function keyClients(connectionString: string): AcsClients {
   return {
     identity: new CommunicationIdentityClient(connectionString, options),
     rooms: new RoomsClient(connectionString, options),
+    callAutomation: once(
+      () => new (callAutomationModule().CallAutomationClient)(connectionString, callingOptions(options)),
+    ),
+    phoneNumbers: once(() => new (phoneNumbersModule().PhoneNumbersClient)(connectionString, options)),
     keyFingerprint: keyFingerprint(`${endpoint}\n${accessKey}`),
   };
 }
+
+/** Every Call Automation request passes the repeatability policy, on every try. */
+function callingOptions<Options extends object>(options: Options) {
+  return { ...options, additionalPolicies: [{ policy: repeatabilityPolicy, position: 'perRetry' as const }] };
+}
+
+function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+/*
+ * The calling SDKs are loaded when a client is first asked for: they cost every cold start tens of
+ * milliseconds, and the token path never needs them.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const callAutomationModule = () =>
+  require('@azure/communication-call-automation') as typeof import('@azure/communication-call-automation');
+const phoneNumbersModule = () =>
+  require('@azure/communication-phone-numbers') as typeof import('@azure/communication-phone-numbers');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Checked here because the SDK's own error for a malformed connection string quotes it whole, key

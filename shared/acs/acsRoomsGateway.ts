@@ -26,6 +26,8 @@ export interface AcsRoomsGateway {
   removeParticipants(roomId: string, communicationUserIds: readonly string[]): Promise<void>;
   /** A room ACS no longer knows is a success. */
   deleteRoom(roomId: string): Promise<void>;
+  /** Lets Call Automation dial phone numbers into the room's call (ACS refuses PSTN dial-out otherwise). */
+  enablePstnDialOut(roomId: string): Promise<void>;
 }
 
 export function createAcsRoomsGateway(factory: AcsClientFactory, retry: RetryPolicy): AcsRoomsGateway {
@@ -76,6 +78,9 @@ export function createAcsRoomsGateway(factory: AcsClientFactory, retry: RetryPol
     },
     async deleteRoom(roomId) {
       await goneIsDone(call((client) => client.deleteRoom(roomId)));
+    },
+    async enablePstnDialOut(roomId) {
+      await roomGone(call((client) => client.updateRoom(roomId, { pstnDialOutEnabled: true })));
     },
   };
 }

@@ -1,3 +1,8 @@
+import {
+  callAutomationIntakeOperations,
+  callAutomationManageOperations,
+  callAutomationOperations,
+} from './callAutomationOperations';
 import { callOperations } from './callOperations';
 import { identityOperations } from './identityOperations';
 import { manageOperations } from './manageOperations';
@@ -18,6 +23,9 @@ export function apiOperations(limits: ApiLimits) {
     ...identityOperations,
     ...manageOperations,
     ...callOperations(limits),
+    ...callAutomationOperations,
+    ...callAutomationManageOperations,
+    ...callAutomationIntakeOperations,
   };
 }
 

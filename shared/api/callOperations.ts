@@ -36,13 +36,28 @@ export function callOperations(limits: { maxInvitees: number }) {
       method: 'POST',
       route: 'calls',
       access: 'user',
-      summary: 'Creates a group call, Teams meeting or Room call; the caller is its organizer.',
+      summary:
+        'Creates a group call, Teams meeting or Room call, or places an outbound call (kind "outbound", Call Automation: phone numbers need the PSTN role and budget); the caller is its organizer.',
       body: createCallRequestSchema(limits.maxInvitees),
       bodyOptional: true,
       response: { status: 201, description: 'The call.', schema: callSchema },
-      problems: [409, 503],
+      problems: [403, 404, 409, 503],
       budget: 'acs',
       examples: [
+        {
+          status: 400,
+          code: 'ValidationFailed',
+          summary: 'An outbound call to a phone number that is not E.164.',
+          caller: 'user',
+          body: { kind: 'outbound', targets: [{ phoneNumber: '+0123' }] },
+        },
+        {
+          status: 403,
+          code: 'PstnRoleRequired',
+          summary: 'Calling a phone number without the PSTN role.',
+          caller: 'user',
+          body: { kind: 'outbound', targets: [{ phoneNumber: '+14255550123' }] },
+        },
         {
           status: 400,
           code: 'ValidationFailed',

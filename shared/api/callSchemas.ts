@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { callKinds, callStatuses, inviteeRoles, type Call } from '../calls/call';
-import type { CreateCallRequest, InviteeInput, UpdateCallRequest } from '../calls/callRequests';
+import { e164Schema } from '../callAutomation/participantIdentity';
+import type {
+  CreateCallRequest,
+  InviteeInput,
+  OutboundTarget,
+  UpdateCallRequest,
+} from '../calls/callRequests';
 import { teamsMeetingLinkSchema } from '../graph/teamsMeetingLink';
 import { expiresInMinutesSchema } from '../tokens/scopePolicy';
 import { humanTextSchema } from './humanTextSchema';
@@ -48,6 +54,17 @@ export function inviteesSchema(maxInvitees: number) {
     }, 'invitees must not repeat');
 }
 
+/** Whom one outbound call may ring at most. */
+export const maxOutboundTargets = 20;
+
+export const outboundTargetSchema = z.union([
+  z.object({ subjectId: subjectIdSchema }).strict(),
+  z.object({ phoneNumber: e164Schema }).strict(),
+]) satisfies z.ZodType<OutboundTarget>;
+
+const outboundOnly = ['targets', 'callerId', 'requestId'] as const;
+const notForOutbound = ['startsAt', 'endsAt', 'groupCallId', 'teamsMeetingLink', 'invitees'] as const;
+
 export function createCallRequestSchema(maxInvitees: number) {
   return z
     .object({
@@ -58,10 +75,52 @@ export function createCallRequestSchema(maxInvitees: number) {
       groupCallId: groupCallIdSchema.optional(),
       teamsMeetingLink: teamsMeetingLinkSchema.optional(),
       invitees: inviteesSchema(maxInvitees).optional(),
+      targets: z
+        .array(outboundTargetSchema)
+        .min(1)
+        .max(maxOutboundTargets)
+        .refine((targets) => {
+          const keys = targets.map((target) =>
+            'subjectId' in target ? `s:${target.subjectId}` : target.phoneNumber,
+          );
+          return new Set(keys).size === keys.length;
+        }, 'targets must not repeat')
+        .optional()
+        .describe('kind "outbound": whom the service calls now (subjects and phone numbers).'),
+      callerId: e164Schema
+        .optional()
+        .describe(
+          'kind "outbound": the number phones are shown, one of the resource’s; default: the first that can call out.',
+        ),
+      requestId: z
+        .uuid()
+        .optional()
+        .describe(
+          'kind "outbound": a UUID of the client’s; a retry with the same one is the same call, never a second one.',
+        ),
     })
     .strict()
     .superRefine((request, ctx) => {
       const kind = request.kind ?? 'group';
+      if (kind === 'outbound') {
+        if (!request.targets)
+          ctx.addIssue({ code: 'custom', path: ['targets'], message: 'is required for kind "outbound"' });
+        for (const field of notForOutbound) {
+          if (request[field] !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: 'is not for kind "outbound" (it is placed now)',
+            });
+          }
+        }
+        return;
+      }
+      for (const field of outboundOnly) {
+        if (request[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'is only for kind "outbound"' });
+        }
+      }
       if (request.groupCallId !== undefined && kind !== 'group') {
         ctx.addIssue({ code: 'custom', path: ['groupCallId'], message: 'is only for kind "group"' });
       }

@@ -167,13 +167,14 @@ function createVerifiedTokens(capacity: number) {
   };
 }
 
-function bearerToken(header: string | null | undefined): string {
+/** The token of an `Authorization: Bearer <jwt>` header, or 401. */
+export function bearerToken(header: string | null | undefined): string {
   const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header?.trim() ?? '');
   if (!match?.[1]) throw unauthorized('A bearer token is required.');
   return match[1];
 }
 
-function isNetworkFailure(error: unknown): boolean {
+export function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed/i.test(error.message);
 }
 

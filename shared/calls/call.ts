@@ -1,4 +1,5 @@
-export const callKinds = ['group', 'teams', 'room'] as const;
+/** `outbound`: a call the service placed itself (Call Automation), to subjects and phone numbers. */
+export const callKinds = ['group', 'teams', 'room', 'outbound'] as const;
 export type CallKind = (typeof callKinds)[number];
 
 import { roomRoles, type RoomRole } from '../acs/roomRole';

@@ -180,6 +180,11 @@ export function createCallService(options: CallServiceOptions): CallService {
   return {
     async create(caller, request) {
       const kind = request.kind ?? 'group';
+      if (kind === 'outbound') {
+        throw badRequest('Outbound calls are placed by Call Automation, which is not set up here.', {
+          code: 'CallAutomationNotConfigured',
+        });
+      }
       const requested = toInvitees(request.invitees);
       assertRequestWithinCap(requested, limits.maxInvitees);
       if (kind === 'teams' && !request.teamsMeetingLink && !options.onlineMeetings) throw teamsLinkRequired();

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { AuditLog } from '../audit/auditLog';
 import type { BearerTokenVerifier } from '../auth/bearerTokenVerifier';
 import type { CallerBudgets } from '../budgets/callerBudgets';
+import type { CallAutomation } from '../callAutomation/callAutomation';
 import type { CallService } from '../calls/callService';
 import type { AppConfig } from '../config/appConfig';
 import type { SubjectErasure } from '../erasure/subjectErasure';
@@ -20,6 +21,8 @@ export interface AppServices {
   identities: IdentityService;
   tokens: TokenService;
   calls: CallService;
+  /** Present when Call Automation is set up (CALLBACK_BASE_URL). */
+  callAutomation?: CallAutomation | undefined;
   erasure: SubjectErasure;
   audit: AuditLog;
   budgets: CallerBudgets;

@@ -5,10 +5,21 @@ import { createAcsRoomsGateway } from '../acs/acsRoomsGateway';
 import { createAuditLog } from '../audit/auditLog';
 import { createCallerBudgets } from '../budgets/callerBudgets';
 import { createSubjectBudget } from '../budgets/subjectBudget';
+import { createAcsCallAutomationGateway } from '../acs/acsCallAutomationGateway';
 import { createBearerTokenVerifier } from '../auth/bearerTokenVerifier';
+import { createCallbackTokenVerifier } from '../auth/callbackTokenVerifier';
+import { createAutomationStore } from '../callAutomation/automationStore';
+import { createAutomationWrites } from '../callAutomation/automationWrites';
+import { capabilityFlags, type CallAutomation } from '../callAutomation/callAutomation';
+import { createCallAutomationService } from '../callAutomation/callAutomationService';
+import { createCallbackReceiver } from '../callAutomation/callbackReceiver';
+import { createIncomingCallMenus } from '../callAutomation/incomingCallMenus';
+import { createIncomingCalls } from '../callAutomation/incomingCalls';
+import { createPromptCatalog } from '../callAutomation/promptCatalog';
 import { createCallIndex } from '../calls/callIndex';
 import { createCallService } from '../calls/callService';
 import { createCallStore } from '../calls/callStore';
+import { createCallWriter } from '../calls/callWriter';
 import { subjectIdentitiesFrom } from '../calls/subjectIdentities';
 import type { AppConfig } from '../config/appConfig';
 import { createSubjectErasure } from '../erasure/subjectErasure';
@@ -71,14 +82,15 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     credential: config.acs.connection.kind === 'entra' ? lazyCredential() : undefined,
   });
   const acs = createAcsIdentityGateway(acsClients, retry);
+  const identityStore = createIdentityStore(tables);
+  // The one data key: the token cache's, and (Call Automation) the sealed results of recognize.
+  const dataKey = tokenCacheKeyLoader(config.tokens.cacheKey, secrets, { clock });
+  const tokenMetrics = createTokenMetrics(clock());
   // Wired even without a cache key: revocations are then still recorded, so that turning the cache
   // on again later cannot serve a token revoked while it was off.
-  const identityStore = createIdentityStore(tables);
-  const cacheKey = tokenCacheKeyLoader(config.tokens.cacheKey, secrets, { clock });
-  const tokenMetrics = createTokenMetrics(clock());
   const tokenCache = createTableTokenCache({
     table: tables.TokenCache,
-    key: cacheKey,
+    key: dataKey,
     acsKeys: acsClients,
     minLifetimeMinutes: config.tokens.cacheMinLifetimeMinutes,
     defaultRows: identityStore,
@@ -105,11 +117,11 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     audit,
     cache: tokenCache,
     takeIssuance: (subjectId, hint) => budgets.takeTokenIssuance(subjectId, hint),
-    ...(cacheKey
+    ...(dataKey
       ? {
           defaultRowKeys: async () => {
             // In memory (the setting, or Key Vault behind its TTL): no storage round trip.
-            const [key, acsKey] = await Promise.all([cacheKey(), acsClients.keyFingerprint()]);
+            const [key, acsKey] = await Promise.all([dataKey(), acsClients.keyFingerprint()]);
             return { key, acsKey };
           },
         }
@@ -133,13 +145,17 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
         fetch: dependencies.fetch,
       })
     : undefined;
+  const callStore = createCallStore(tables.Calls);
+  const callIndex = createCallIndex(tables.CallIndex);
+  const subjectIdentities = subjectIdentitiesFrom(identityStore);
+  const rooms = createAcsRoomsGateway(acsClients, retry);
   const calls = createCallService({
-    store: createCallStore(tables.Calls),
-    index: createCallIndex(tables.CallIndex),
-    rooms: createAcsRoomsGateway(acsClients, retry),
+    store: callStore,
+    index: callIndex,
+    rooms,
     ...(onlineMeetings ? { onlineMeetings } : {}),
     identities,
-    subjectIdentities: subjectIdentitiesFrom(identityStore),
+    subjectIdentities,
     tokens,
     limits: config.calls,
     clock,
@@ -150,6 +166,84 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   // Cached: health is anonymous, and must not become a way to make us call the IdP or Graph.
   const identityProviderProbe = cachedProbe(() => verifier.probe(), 30_000, clock);
   const graphProbe = onlineMeetings && cachedProbe(() => onlineMeetings.probe(), 300_000, clock);
+  let callAutomation: CallAutomation | undefined;
+  const automationConfig = config.callAutomation;
+  if (automationConfig) {
+    if (!dataKey) throw new Error('Call Automation needs the data key (checked by loadConfig).');
+    const gateway = createAcsCallAutomationGateway(acsClients, retry);
+    const store = createAutomationStore({
+      table: tables.CallAutomation,
+      index: tables.CallConnectionIndex,
+      dataKey,
+    });
+    const writes = createAutomationWrites(store, sleep);
+    const prompts = createPromptCatalog({
+      table: tables.Prompts,
+      allowedHosts: automationConfig.promptAllowedHosts,
+      clock,
+    });
+    const menus = createIncomingCallMenus({
+      table: tables.IncomingCallMenus,
+      prompts,
+      ownedNumbers: () => gateway.listPhoneNumbers(),
+      clock,
+    });
+    const incomingCalls = createIncomingCalls({
+      store,
+      writes,
+      gateway,
+      menus,
+      prompts,
+      callbackBaseUrl: automationConfig.callbackBaseUrl,
+      clock,
+    });
+    callAutomation = {
+      service: createCallAutomationService({
+        calls: callStore,
+        callWriter: createCallWriter({ store: callStore, index: callIndex, clock, sleep }),
+        store,
+        writes,
+        gateway,
+        rooms,
+        prompts,
+        subjectIdentities,
+        subjectsOf: (communicationUserId) => identityStore.subjectsOf(communicationUserId, 20),
+        takePstnCall: (caller) => budgets.take(caller, 'pstn'),
+        pstnRole: config.roles.pstn,
+        callbackBaseUrl: automationConfig.callbackBaseUrl,
+        clock,
+      }),
+      callbackTokens: createCallbackTokenVerifier({
+        issuer: automationConfig.callbackIssuer,
+        audience: automationConfig.callbackAudience,
+        jwksUrl: automationConfig.callbackJwksUrl,
+        clockSkewSeconds: config.auth.clockSkewSeconds,
+        clock,
+      }),
+      callbacks: createCallbackReceiver({
+        store,
+        writes,
+        resultTtlMs: automationConfig.resultTtlHours * 60 * 60 * 1000,
+        react: (connection, event) => incomingCalls.react(connection, event),
+        clock,
+      }),
+      incomingCalls,
+      prompts,
+      menus,
+      async phoneNumbers() {
+        const [numbers, withMenus] = await Promise.all([gateway.listPhoneNumbers(), menus.list()]);
+        const configured = new Set(withMenus.map((menu) => menu.phoneNumber));
+        return numbers.map((number) => ({
+          phoneNumber: number.phoneNumber,
+          countryCode: number.countryCode,
+          phoneNumberType: number.phoneNumberType,
+          calling: capabilityFlags(number.calling),
+          sms: capabilityFlags(number.sms),
+          hasMenu: configured.has(number.phoneNumber),
+        }));
+      },
+    };
+  }
 
   let tablesReady: Promise<void> | undefined;
   const ready = () => {
@@ -171,6 +265,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     identities,
     tokens,
     calls,
+    callAutomation,
     erasure: createSubjectErasure({ calls, identities }),
     audit,
     budgets,

@@ -45,4 +45,18 @@ export interface AppConfig {
   /** Present when the service may create Teams meetings itself. */
   graph?: { baseUrl: string; organizerUserId: string };
   http: { maxRequestBodyBytes: number; corsAllowedOrigins: string[]; apiExplorerEnabled: boolean };
+  /** Present when Call Automation is on (CALLBACK_BASE_URL set). */
+  callAutomation?: CallAutomationConfig;
+  /** The roles that let a caller spend money or stand in for Event Grid; meaningful with Call Automation. */
+  roles: { pstn: string; incomingCall: string };
+}
+
+export interface CallAutomationConfig {
+  /** Without a trailing slash. */
+  callbackBaseUrl: string;
+  callbackIssuer: string;
+  callbackAudience: string;
+  callbackJwksUrl: string;
+  promptAllowedHosts: string[];
+  resultTtlHours: number;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isAes256Key } from '../crypto/aes256Key';
+import { isLoopbackHttpUrl } from '../net/isLoopbackHttpUrl';
 import { acsScopes, type AcsScope } from './acsScopes';
 import { acsConnectionStringSchema, tablesConnectionStringSchema } from './connectionStrings';
 
@@ -25,6 +26,31 @@ const integer = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** https, or http to this machine only (the local host and its emulators). */
+const httpsUnlessLoopback = httpUrl.refine(
+  (value) => value.startsWith('https:') || isLoopbackHttpUrl(value),
+  'must be https (http only to localhost / 127.0.0.1)',
+);
+
+/** A comma-separated list of DNS host names (no scheme, port or path), lower-cased. */
+const hostList = z.string().transform((value, ctx) => {
+  const hosts = value
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host.length > 0);
+  const bad = hosts.filter(
+    (host) =>
+      !/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+        host,
+      ),
+  );
+  if (bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must be host names only (not: ${bad.join(', ')})` });
+    return z.NEVER;
+  }
+  return [...new Set(hosts)];
+});
 
 /** `*`, or a comma-separated list of web origins: scheme, host and port only, as browsers send them. */
 const originList = z.string().transform((value, ctx) => {
@@ -196,6 +222,49 @@ export const appSettingsSchema = z.object({
     .describe(
       'Origins (scheme://host[:port], comma-separated) whose browser pages may call the API, or `*` for any; empty: no cross-origin access. The app answers CORS itself (Flex Consumption has no platform CORS).',
     ),
+
+  CALLBACK_BASE_URL: httpsUnlessLoopback
+    .optional()
+    .describe(
+      'Base URL (scheme and host) ACS posts Call Automation callbacks to: `<base>/api/callautomation/events/...`. https unless loopback. Absent: Call Automation is off and its routes answer 404 `CallAutomationNotConfigured`.',
+    ),
+  CALL_AUTOMATION_ISSUER: z
+    .string()
+    .min(1)
+    .default('https://acscallautomation.communication.azure.com')
+    .describe('Issuer (`iss`) of the JWTs ACS signs its Call Automation callbacks with.'),
+  CALL_AUTOMATION_AUDIENCE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Audience (`aud`) of those JWTs: the ACS resource's immutable resource id. Required when `CALLBACK_BASE_URL` is set.",
+    ),
+  CALL_AUTOMATION_JWKS_URL: httpsUnlessLoopback
+    .default('https://acscallautomation.communication.azure.com/calling/keys')
+    .describe('Where the keys of those JWTs are published (a JWKS).'),
+  PSTN_ROLE: z
+    .string()
+    .min(1)
+    .default('pstn')
+    .describe(
+      'Role a caller needs to call phone numbers (outbound calls, or adding a phone party to a call).',
+    ),
+  PROMPT_ALLOWED_HOSTS: hostList
+    .default([])
+    .describe(
+      'Hosts (comma-separated) the https URLs of the admin prompt catalog may point to; empty: no prompt can be added.',
+    ),
+  INCOMING_CALL_ROLE: z
+    .string()
+    .min(1)
+    .default('IncomingCall.Deliver')
+    .describe(
+      "Role the Entra token Event Grid presents at `POST /api/callautomation/incoming-calls` must carry (an app role assigned to Event Grid's service principal).",
+    ),
+  CALL_RESULT_TTL_HOURS: integer(1, 720, 24).describe(
+    'How long collected DTMF tones and other operation results are kept (encrypted) before they are erased.',
+  ),
 });
 
 export type AppSettings = z.output<typeof appSettingsSchema>;

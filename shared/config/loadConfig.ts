@@ -1,5 +1,11 @@
 import { appSettingsSchema, type AppSettings } from './appSettingsSchema';
-import type { AcsConnection, AppConfig, TablesConnection, TokenCacheKeySource } from './appConfig';
+import type {
+  AcsConnection,
+  AppConfig,
+  CallAutomationConfig,
+  TablesConnection,
+  TokenCacheKeySource,
+} from './appConfig';
 import { ConfigError } from './configError';
 
 type Environment = Record<string, string | undefined>;
@@ -34,6 +40,7 @@ function toAppConfig(settings: AppSettings): AppConfig {
   const problems: Problem[] = [];
   const acs = acsConnection(settings, problems);
   const tables = tablesConnection(settings, problems);
+  const callAutomation = callAutomationConfig(settings, problems);
   if (problems.length > 0 || !acs || !tables) throw new ConfigError(problems);
   return {
     auth: {
@@ -83,6 +90,38 @@ function toAppConfig(settings: AppSettings): AppConfig {
       corsAllowedOrigins: settings.CORS_ALLOWED_ORIGINS,
       apiExplorerEnabled: settings.API_EXPLORER_ENABLED,
     },
+    ...(callAutomation ? { callAutomation } : {}),
+    roles: { pstn: settings.PSTN_ROLE, incomingCall: settings.INCOMING_CALL_ROLE },
+  };
+}
+
+/**
+ * Call Automation is on when ACS has somewhere to post callbacks. It then needs the audience its callback
+ * tokens carry (the resource's immutable id: there is no safe default), and a data key: collected DTMF
+ * (PINs, card digits) is stored only encrypted, under the same key as the token cache.
+ */
+function callAutomationConfig(settings: AppSettings, problems: Problem[]): CallAutomationConfig | undefined {
+  if (!settings.CALLBACK_BASE_URL) return undefined;
+  if (!settings.CALL_AUTOMATION_AUDIENCE) {
+    problems.push({
+      setting: 'CALL_AUTOMATION_AUDIENCE',
+      message: 'is required when CALLBACK_BASE_URL is set',
+    });
+  }
+  if (!settings.TOKEN_CACHE_KEY && !settings.KEY_VAULT_URL) {
+    problems.push({
+      setting: 'TOKEN_CACHE_KEY',
+      message:
+        'or KEY_VAULT_URL is required when CALLBACK_BASE_URL is set: collected DTMF is encrypted with that key',
+    });
+  }
+  return {
+    callbackBaseUrl: settings.CALLBACK_BASE_URL.replace(/\/+$/, ''),
+    callbackIssuer: settings.CALL_AUTOMATION_ISSUER,
+    callbackAudience: settings.CALL_AUTOMATION_AUDIENCE ?? '',
+    callbackJwksUrl: settings.CALL_AUTOMATION_JWKS_URL,
+    promptAllowedHosts: settings.PROMPT_ALLOWED_HOSTS,
+    resultTtlHours: settings.CALL_RESULT_TTL_HOURS,
   };
 }
 

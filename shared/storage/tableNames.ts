@@ -7,5 +7,9 @@ export const tableNames = [
   'TokenCache',
   'Calls',
   'CallIndex',
+  'CallAutomation',
+  'CallConnectionIndex',
+  'Prompts',
+  'IncomingCallMenus',
 ] as const;
 export type TableName = (typeof tableNames)[number];

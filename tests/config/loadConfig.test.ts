@@ -131,4 +131,58 @@ describe('loadConfig', () => {
     });
     expect(entra.acs.connection).toEqual({ kind: 'entra', endpoint: 'https://x.communication.azure.com' });
   });
+
+  describe('Call Automation', () => {
+    const on = {
+      ...minimal,
+      CALLBACK_BASE_URL: 'https://app.example.net/',
+      CALL_AUTOMATION_AUDIENCE: '00000000-0000-0000-0000-0000000000ac',
+      TOKEN_CACHE_KEY: Buffer.alloc(32, 1).toString('base64'),
+    };
+
+    it('is off without CALLBACK_BASE_URL, and on with it, with the production callback issuer and keys', () => {
+      expect(loadConfig(minimal).callAutomation).toBeUndefined();
+      expect(loadConfig(on).callAutomation).toEqual({
+        callbackBaseUrl: 'https://app.example.net',
+        callbackIssuer: 'https://acscallautomation.communication.azure.com',
+        callbackAudience: '00000000-0000-0000-0000-0000000000ac',
+        callbackJwksUrl: 'https://acscallautomation.communication.azure.com/calling/keys',
+        promptAllowedHosts: [],
+        resultTtlHours: 24,
+      });
+      expect(loadConfig(on).roles).toEqual({ pstn: 'pstn', incomingCall: 'IncomingCall.Deliver' });
+    });
+
+    it('takes http for callbacks only to this machine', () => {
+      expect(problemsOf({ ...on, CALLBACK_BASE_URL: 'http://app.example.net' })).toContain(
+        'CALLBACK_BASE_URL',
+      );
+      expect(
+        loadConfig({ ...on, CALLBACK_BASE_URL: 'http://127.0.0.1:7071' }).callAutomation?.callbackBaseUrl,
+      ).toBe('http://127.0.0.1:7071');
+      expect(problemsOf({ ...on, CALL_AUTOMATION_JWKS_URL: 'http://keys.example.net/keys' })).toContain(
+        'CALL_AUTOMATION_JWKS_URL',
+      );
+    });
+
+    it('needs the resource id as audience, and a data key to seal collected tones with', () => {
+      const { CALL_AUTOMATION_AUDIENCE: _audience, TOKEN_CACHE_KEY: _key, ...bare } = on;
+      expect(problemsOf(bare).sort()).toEqual(['CALL_AUTOMATION_AUDIENCE', 'TOKEN_CACHE_KEY']);
+      expect(
+        loadConfig({ ...bare, CALL_AUTOMATION_AUDIENCE: 'x', KEY_VAULT_URL: 'https://kv.vault.azure.net' }),
+      ).toHaveProperty('callAutomation');
+    });
+
+    it('reads prompt hosts as host names only', () => {
+      expect(
+        loadConfig({ ...on, PROMPT_ALLOWED_HOSTS: 'Media.Contoso.com, cdn.example.net' }).callAutomation,
+      ).toMatchObject({
+        promptAllowedHosts: ['media.contoso.com', 'cdn.example.net'],
+      });
+      expect(problemsOf({ ...on, PROMPT_ALLOWED_HOSTS: 'https://media.contoso.com/' })).toContain(
+        'PROMPT_ALLOWED_HOSTS',
+      );
+      expect(problemsOf({ ...on, CALL_RESULT_TTL_HOURS: '0' })).toContain('CALL_RESULT_TTL_HOURS');
+    });
+  });
 });

@@ -40,7 +40,8 @@ let document: { paths: Record<string, Record<string, OpenApiOperation>> };
 const tokens: Record<'user' | 'admin', string> = { user: '', admin: '' };
 
 beforeAll(async () => {
-  service = await startLocalService();
+  // As npm start runs it (Call Automation on, pointed at the embedded emulator), with a prompt host allowed.
+  service = await startLocalService({ PROMPT_ALLOWED_HOSTS: 'media.example.com' });
   document = (await service.request<typeof document>('GET', '/api/openapi.json')).body;
   tokens.user = await service.signIn('replay-user');
   tokens.admin = await service.signIn('replay-admin', { roles: ['admin'] });
@@ -185,5 +186,38 @@ describe('success responses match the schemas the document gives', () => {
     await check(operations.listCalls, service.request('GET', '/api/calls', user));
     await check(operations.getCall, service.request('GET', `/api/calls/${String(call.id)}`, user));
     await check(operations.joinCall, service.request('POST', `/api/calls/${String(call.id)}/join`, user));
+
+    const automation = `/api/calls/${String(call.id)}/automation`;
+    await check(operations.connectCallAutomation, service.request('POST', automation, user));
+    await check(operations.getCallAutomation, service.request('GET', automation, user));
+    await check(
+      operations.managePutPrompt,
+      service.request('PUT', '/api/manage/prompts/replay', {
+        ...admin,
+        body: { url: 'https://media.example.com/replay.wav' },
+      }),
+    );
+    await check(operations.manageGetPrompt, service.request('GET', '/api/manage/prompts/replay', admin));
+    await check(operations.manageListPrompts, service.request('GET', '/api/manage/prompts', admin));
+    await check(
+      operations.manageListPhoneNumbers,
+      service.request('GET', '/api/manage/phone-numbers', admin),
+    );
+    await check(
+      operations.managePutMenu,
+      service.request('PUT', `/api/manage/phone-numbers/${encodeURIComponent('+14255550100')}/menu`, {
+        ...admin,
+        body: {
+          greetingPromptId: 'replay',
+          choices: [{ key: '1', target: { phoneNumber: '+14255550101' } }],
+        },
+      }),
+    );
+    await check(
+      operations.manageGetMenu,
+      service.request('GET', `/api/manage/phone-numbers/${encodeURIComponent('+14255550100')}/menu`, admin),
+    );
+    await check(operations.manageListMenus, service.request('GET', '/api/manage/incoming-call-menus', admin));
+    await check(operations.hangUpCallAutomation, service.request('DELETE', automation, user));
   });
 });

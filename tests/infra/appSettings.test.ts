@@ -82,6 +82,8 @@ describe('Function App settings (infra/app/api.bicep) against shared/config/appS
       KEY_VAULT_URL: 'https://kv-example.vault.azure.net/',
       KEY_VAULT_ACS_SECRET_NAME: 'acs-connection-string',
       KEY_VAULT_CACHE_KEY_SECRET_NAME: 'token-cache-key',
+      CALLBACK_BASE_URL: 'https://func-example.azurewebsites.net',
+      CALL_AUTOMATION_AUDIENCE: '00000000-0000-0000-0000-0000000000ac',
     };
     const env: Record<string, string> = {};
     for (const { key, value } of wiredSettingEntries(files.api)) {
@@ -95,6 +97,13 @@ describe('Function App settings (infra/app/api.bicep) against shared/config/appS
     expect(config.acs.connection).toMatchObject({ kind: 'connectionString', source: 'keyVault' });
     expect(config.tables.connection).toMatchObject({ kind: 'entra' });
     expect(config.tokens.cacheKey).toMatchObject({ kind: 'keyVault' });
+    // Call Automation is on in Azure, its callbacks verified against the resource, its results sealed
+    // under the vault's key.
+    expect(config.callAutomation).toMatchObject({
+      callbackBaseUrl: 'https://func-example.azurewebsites.net',
+      callbackAudience: '00000000-0000-0000-0000-0000000000ac',
+      callbackIssuer: 'https://acscallautomation.communication.azure.com',
+    });
   });
 
   it('names the same Key Vault secrets the secrets module writes', () => {

@@ -46,6 +46,8 @@ describe('incoming calls: Event Grid delivers Microsoft.Communication.IncomingCa
     expect(destination('azureActiveDirectoryTenantId')).toBe('tenantId');
     expect(destination('azureActiveDirectoryApplicationIdOrUri')).toBe('applicationIdOrUri');
     expect(destination('maxEventsPerBatch')).toBe('1');
+    // The app parses the EventGridEvent schema (shared/callAutomation/incomingCalls.ts), not CloudEvents.
+    expect(subscription.at('properties.eventDeliverySchema')).toBe("'EventGridSchema'");
   });
 
   it('creates the subscription only when INCOMING_CALLS_ENABLED, since the app must answer its handshake', () => {

@@ -127,7 +127,7 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
     if (
-      /^(AUTH_|ACS_|TABLES?_|KEY_VAULT|TOKEN_|IDENTITY_|CALLS_|MAX_REQUEST|SECRET_|TEAMS_|LOCAL_|PORT$)/.test(
+      /^(AUTH_|ACS_|TABLES?_|KEY_VAULT|TOKEN_|IDENTITY_|CALLS?_|CALLBACK_|PSTN_|PROMPT_|INCOMING_|MAX_REQUEST|SECRET_|TEAMS_|LOCAL_|PORT$)/.test(
         key,
       )
     ) {

@@ -37,16 +37,7 @@ export const secretSettings: ReadonlyArray<{ name: string; why: string }> = [
  * Settings the app is being given now and the schema may not have yet, wired ahead so that adding
  * them to the schema needs nothing else. A test fails once the schema has one: then delete it here.
  */
-export const announcedSettings: readonly string[] = [
-  'CALLBACK_BASE_URL',
-  'CALL_AUTOMATION_ISSUER',
-  'CALL_AUTOMATION_AUDIENCE',
-  'CALL_AUTOMATION_JWKS_URL',
-  'PSTN_ROLE',
-  'PROMPT_ALLOWED_HOSTS',
-  'INCOMING_CALL_ROLE',
-  'CALL_RESULT_TTL_HOURS',
-];
+export const announcedSettings: readonly string[] = [];
 
 /** The object param that carries the pass-through settings, in main.bicep and in api.bicep. */
 export const optionalSettingsParam = 'optionalAppSettings';
