@@ -8,6 +8,7 @@ import {
   isNotFound,
   isPreconditionFailed,
 } from '../storage/storageFailure';
+import { dependencyUnavailable } from '../errors/serviceError';
 import { tableKey } from '../storage/tableKey';
 import { readTableRow } from '../storage/tableRow';
 import type { Versioned } from '../storage/versioned';
@@ -84,6 +85,12 @@ export interface AutomationStore {
   readCallConnection(callConnectionId: string): Promise<CallConnectionClaim | undefined>;
   /** Erases the results of the call's operations that expired by `now`. */
   eraseExpiredResults(callId: string, now: Date): Promise<void>;
+  /**
+   * Erasure of a subject: no row of the call names them any more (a participant's subject, an operation's
+   * requester, the connection's organizer). Each row is rewritten under its ETag, and the call read again
+   * until none is left, so a concurrent write cannot put the name back.
+   */
+  forgetSubject(callId: string, subjectId: string): Promise<void>;
 }
 
 export interface AutomationStoreOptions {
@@ -99,11 +106,48 @@ const partyPrefix = 'party_';
 const partyRowKey = (participantId: string) => `${partyPrefix}${participantId}`;
 const eventRowKey = (eventId: string) => `event_${tableKey(eventId)}`;
 const claimRowKey = 'binding';
+/** What an operation's requester reads as once they were erased. */
+const erasedSubject = '(erased)';
 // The character after '_' in code-point order bounds a prefix range.
 const prefixEnd = (prefix: string) => `${prefix.slice(0, -1)}\``;
 
 export function createAutomationStore(options: AutomationStoreOptions): AutomationStore {
   const { table, index } = options;
+
+  /** The rows of the call that name the subject, each as it would read without the name. */
+  const rowsNaming = async (callId: string, subjectId: string) => {
+    const named: Array<{
+      entity: Record<string, unknown> & { partitionKey: string; rowKey: string };
+      etag: string;
+    }> = [];
+    try {
+      for await (const row of table.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${callId}` },
+      })) {
+        const { etag, timestamp: _timestamp, ...fields } = row;
+        const entity: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
+          ...fields,
+          partitionKey: callId,
+          rowKey: row.rowKey ?? '',
+        };
+        let changed = false;
+        for (const name of ['subjectId', 'organizer'] as const) {
+          if (entity[name] === subjectId) {
+            delete entity[name];
+            changed = true;
+          }
+        }
+        if (entity.requestedBy === subjectId) {
+          entity.requestedBy = erasedSubject;
+          changed = true;
+        }
+        if (changed) named.push({ entity, etag });
+      }
+    } catch (error) {
+      throw asStorageUnavailable(error);
+    }
+    return named;
+  };
 
   const create = async (entity: { partitionKey: string; rowKey: string } & Record<string, unknown>) => {
     try {
@@ -293,6 +337,24 @@ export function createAutomationStore(options: AutomationStoreOptions): Automati
       return entity && claimSchema.parse(entity);
     },
 
+    async forgetSubject(callId, subjectId) {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const named = await rowsNaming(callId, subjectId);
+        if (named.length === 0) return;
+        await Promise.all(
+          named.map(({ entity, etag }) =>
+            table.updateEntity(entity, 'Replace', { etag }).catch((error: unknown) => {
+              // Changed meanwhile: the next read sees the new row, and scrubs it if it still names them.
+              if (!isPreconditionFailed(error) && !isNotFound(error)) throw asStorageUnavailable(error);
+            }),
+          ),
+        );
+      }
+      throw dependencyUnavailable('The call is changing too fast to erase a subject from it; try again.', {
+        retryAfterSeconds: 1,
+        code: 'ErasureBusy',
+      });
+    },
     async eraseExpiredResults(callId, now) {
       const filter = odata`PartitionKey eq ${callId} and RowKey ge ${'op_'} and RowKey lt ${prefixEnd('op_')} and resultExpiresAt le ${now.toISOString()}`;
       try {

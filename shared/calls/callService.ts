@@ -57,7 +57,8 @@ export interface CallService {
   cancel(caller: Caller, callId: string): Promise<void>;
   join(caller: Caller, callId: string, expiresInMinutes?: number | undefined): Promise<JoinedCall>;
   /** The subject leaves every call: invitations dropped, calls they organize cancelled. */
-  eraseSubject(subjectId: string): Promise<void>;
+  /** `beforeEach` runs for every call the subject is on, before they are taken off it. */
+  eraseSubject(subjectId: string, beforeEach?: (callId: string) => Promise<void>): Promise<void>;
 }
 
 export interface CallServiceOptions {
@@ -322,11 +323,12 @@ export function createCallService(options: CallServiceOptions): CallService {
       return { call: publicCall(call), ...token };
     },
 
-    async eraseSubject(subjectId) {
+    async eraseSubject(subjectId, beforeEach) {
       let after: string | undefined;
       do {
         const page = await index.page(subjectId, { limit: 100, ...(after ? { after } : {}) });
         for (const callId of new Set(page.rows.map((row) => row.callId))) {
+          await beforeEach?.(callId);
           const call = await read(callId);
           if (call?.organizer === subjectId) await cancelCall(callId, cancelled);
           // Invitations go from cancelled calls too: erasing a subject is not a change of plans.

@@ -8,7 +8,7 @@ import { createSubjectBudget } from '../budgets/subjectBudget';
 import { createAcsCallAutomationGateway } from '../acs/acsCallAutomationGateway';
 import { createBearerTokenVerifier } from '../auth/bearerTokenVerifier';
 import { createCallbackTokenVerifier } from '../auth/callbackTokenVerifier';
-import { createAutomationStore } from '../callAutomation/automationStore';
+import { createAutomationStore, type AutomationStore } from '../callAutomation/automationStore';
 import { createAutomationWrites } from '../callAutomation/automationWrites';
 import { capabilityFlags, type CallAutomation } from '../callAutomation/callAutomation';
 import { createCallAutomationService } from '../callAutomation/callAutomationService';
@@ -167,6 +167,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   const identityProviderProbe = cachedProbe(() => verifier.probe(), 30_000, clock);
   const graphProbe = onlineMeetings && cachedProbe(() => onlineMeetings.probe(), 300_000, clock);
   let callAutomation: CallAutomation | undefined;
+  let automationStore: AutomationStore | undefined;
   const automationConfig = config.callAutomation;
   if (automationConfig) {
     if (!dataKey) throw new Error('Call Automation needs the data key (checked by loadConfig).');
@@ -176,6 +177,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
       index: tables.CallConnectionIndex,
       dataKey,
     });
+    automationStore = store;
     const writes = createAutomationWrites(store, sleep);
     const prompts = createPromptCatalog({
       table: tables.Prompts,
@@ -266,7 +268,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     tokens,
     calls,
     callAutomation,
-    erasure: createSubjectErasure({ calls, identities }),
+    erasure: createSubjectErasure({ calls, identities, callAutomation: automationStore }),
     audit,
     budgets,
     tokenMetrics,

@@ -1,3 +1,4 @@
+import type { AutomationStore } from '../callAutomation/automationStore';
 import type { CallService } from '../calls/callService';
 import type { IdentityService } from '../identity/identityService';
 
@@ -10,11 +11,16 @@ export interface SubjectErasure {
 export function createSubjectErasure(parts: {
   calls: Pick<CallService, 'eraseSubject'>;
   identities: Pick<IdentityService, 'eraseSubject'>;
+  /** Where Call Automation keeps the people on a call; absent when it is off. */
+  callAutomation?: Pick<AutomationStore, 'forgetSubject'> | undefined;
 }): SubjectErasure {
   return {
     async eraseSubject(subjectId) {
       // Calls first: taking the subject off room rosters needs the identities that erasing them unlinks.
-      await parts.calls.eraseSubject(subjectId);
+      // What Call Automation wrote about them on each call goes before the call lets them go.
+      await parts.calls.eraseSubject(subjectId, async (callId) => {
+        await parts.callAutomation?.forgetSubject(callId, subjectId);
+      });
       await parts.identities.eraseSubject(subjectId);
     },
   };
