@@ -18,18 +18,18 @@ export interface FaultSpec {
   /** How many matching requests the fault applies to. */
   count: number;
   /** Answer with this error instead of doing the operation (nothing changes). */
-  status?: 429 | 500 | 503;
+  status?: 429 | 500 | 503 | undefined;
   /** Sent as Retry-After with the error. */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: number | undefined;
   /** Wait this long first; without a status the operation then runs normally. */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /** Only requests of this operation name (see acsOperations); all ACS operations when absent. */
-  operation?: string;
+  operation?: string | undefined;
   /**
    * Do the operation first, then wait and answer with the fault instead of its result: ACS accepted
    * the request but the caller never heard, so only a retry with the same Repeatability-Request-ID is safe.
    */
-  after?: boolean;
+  after?: boolean | undefined;
 }
 
 export type Fault = Omit<FaultSpec, 'count'>;

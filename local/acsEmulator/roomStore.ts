@@ -19,15 +19,15 @@ export interface RoomParticipantModel {
 }
 
 export interface RoomChanges {
-  validFrom?: Date;
-  validUntil?: Date;
-  pstnDialOutEnabled?: boolean;
+  validFrom?: Date | undefined;
+  validUntil?: Date | undefined;
+  pstnDialOutEnabled?: boolean | undefined;
 }
 
 export interface NewRoom extends RoomChanges {
   participants: ReadonlyArray<readonly [string, RoomRole]>;
   /** The SDK's Repeatability-Request-ID: a retried create returns the room the first attempt made. */
-  repeatabilityRequestId?: string;
+  repeatabilityRequestId?: string | undefined;
 }
 
 interface Room {

@@ -30,6 +30,7 @@ export async function loadOrCreateDevSigningKey(keyFile?: string): Promise<DevSi
 
 async function fromPrivateJwk(kid: string, privateJwk: JWK): Promise<DevSigningKey> {
   const { kty, n, e } = privateJwk;
+  if (!kty || !n || !e) throw new Error('The dev signing key is not an RSA key.');
   const publicJwk: JWK = { kty, n, e, kid, alg: 'RS256', use: 'sig' };
   return { kid, privateKey: await importJWK(privateJwk, 'RS256'), publicJwk };
 }

@@ -53,9 +53,10 @@ function toOptions(bindings: Record<string, CoreBindingInfo>): EffectiveFunction
   }));
   const trigger = entries.find(isTrigger);
   if (!trigger) return undefined;
+  const returned = entries.find((binding) => binding.name === RETURN_BINDING);
   return {
     trigger,
-    return: entries.find((binding) => binding.name === RETURN_BINDING),
+    ...(returned ? { return: returned } : {}),
     extraInputs: entries.filter((b) => !isTrigger(b) && b.direction === 'in'),
     extraOutputs: entries.filter((b) => b.name !== RETURN_BINDING && b.direction === 'out'),
   };

@@ -204,7 +204,14 @@ export function createAcsCallAutomationGateway(
                   stopDtmfTones: recognition.stopTones,
                   interToneTimeoutInSeconds: recognition.interToneTimeoutSeconds,
                 }
-              : { ...common, kind: 'callMediaRecognizeChoiceOptions', choices: recognition.choices },
+              : {
+                  ...common,
+                  kind: 'callMediaRecognizeChoiceOptions',
+                  choices: recognition.choices.map(({ tone, ...choice }) => ({
+                    ...choice,
+                    ...(tone === undefined ? {} : { tone }),
+                  })),
+                },
           ),
       );
     },

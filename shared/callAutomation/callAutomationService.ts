@@ -74,9 +74,9 @@ export interface OutboundCallRequest {
 export interface ParticipantView {
   participantId: string;
   kind: ParticipantKind;
-  subjectId?: string;
+  subjectId?: string | undefined;
   /** The organizer sees it whole; anyone else masked. */
-  phoneNumber?: string;
+  phoneNumber?: string | undefined;
   isMuted: boolean;
 }
 
@@ -84,9 +84,9 @@ export interface ConnectionView {
   callId: string;
   state: ConnectionState;
   /** ACS's id of the connection (organizer only): what ACS's own tools and the emulator name it by. */
-  callConnectionId?: string;
+  callConnectionId?: string | undefined;
   participants: ParticipantView[];
-  endedBy?: ResultInformation;
+  endedBy?: ResultInformation | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -96,10 +96,10 @@ export interface OperationView {
   callId: string;
   kind: OperationKind;
   status: OperationStatus;
-  participantId?: string;
-  resultInformation?: ResultInformation;
+  participantId?: string | undefined;
+  resultInformation?: ResultInformation | undefined;
   /** What a recognize collected: the organizer's alone, and only until it expires. */
-  result?: RecognizeResult;
+  result?: RecognizeResult | undefined;
   createdAt: string;
   updatedAt: string;
 }

@@ -44,15 +44,15 @@ export interface DefaultEntity {
   claimId: string;
   /** Epoch ms when the current claim was taken; a pending claim older than the lease may be taken over. */
   claimedAt: number;
-  communicationUserId?: string;
-  createdAt?: string;
+  communicationUserId?: string | undefined;
+  createdAt?: string | undefined;
   /**
    * Replaced on every revocation of the default identity's tokens. The cached tokens were sealed under it,
    * and any write that changes the row changes its ETag, which a token being cached must still match.
    */
-  cacheGeneration?: string;
+  cacheGeneration?: string | undefined;
   /** Opaque to identity/: what the token cache keeps in the row, by column name (`tok_*`, `hint_*`). */
-  cache?: Record<string, string>;
+  cache?: Record<string, string> | undefined;
 }
 
 /**

@@ -31,9 +31,9 @@ export const callbackFaultSpecSchema = z
 export interface CallbackFaultSpec {
   kind: CallbackFaultKind;
   /** How many callback posts it applies to; default 1. */
-  count?: number;
+  count?: number | undefined;
   /** For `delay`: real milliseconds (not scaled). */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 export interface CallbackFault {

@@ -9,7 +9,7 @@ export interface IncomingCallRequest {
   from: string;
   /** The owned number called, E.164. */
   to: string;
-  callerDisplayName?: string;
+  callerDisplayName?: string | undefined;
 }
 
 export interface IncomingCallDelivery {

@@ -16,7 +16,7 @@ export const mediaFaultSpecSchema = z.object({
 export interface MediaFaultSpec {
   kind: MediaFaultKind;
   /** Default 1. */
-  count?: number;
+  count?: number | undefined;
 }
 
 export class MediaFaults {
