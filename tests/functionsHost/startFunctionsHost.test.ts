@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFunctionsHost, type FunctionsHost } from '../../local/functionsHost/startFunctionsHost';
 
 const APP_ROOT = path.resolve(__dirname, '../fixtures/functionsHost');
@@ -297,7 +297,10 @@ describe('logging', () => {
     });
     expect(await response.text()).toBe('logged');
     const id = response.headers.get('x-invocation-id') ?? '?';
-    await sleep(10); // the request line is written when the response closes
+    // The request line is written when the response closes: wait for that, not for a fixed time.
+    await vi.waitFor(() =>
+      expect(logLines.some((line) => line.endsWith(id) && line.startsWith('GET '))).toBe(true),
+    );
     expect(logLines).toContain(`[${id}] chatty: hello from chatty`);
     expect(logLines).toContain(`[${id}] chatty warning: careful`);
     expect(logLines).toContain(`[${id}] chatty error: something odd`);
