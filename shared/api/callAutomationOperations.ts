@@ -24,23 +24,9 @@ import {
   recognizeRequestSchema,
 } from './callAutomationSchemas';
 import { callIdParamsSchema } from './callSchemas';
+import { badCallId, callParams, unknownCall } from './callExamples';
 import { exampleValues } from './exampleValues';
 import { defineOperation } from './operation';
-
-const callParams = { id: exampleValues.callId };
-const unknownCall = {
-  status: 404,
-  code: 'CallNotFound',
-  summary: 'A call the caller is not on (or that does not exist).',
-  caller: 'user',
-} as const;
-const badCallId = {
-  status: 400,
-  code: 'ValidationFailed',
-  summary: 'A call id is a UUID.',
-  caller: 'user',
-  params: { id: 'not-a-uuid' },
-} as const;
 
 /**
  * Call Automation: the service itself on a call (join, add people and phones, play, listen for keys, hang up),

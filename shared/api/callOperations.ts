@@ -10,23 +10,9 @@ import {
   listCallsQuerySchema,
   updateCallRequestSchema,
 } from './callSchemas';
+import { badCallId, callParams, unknownCall } from './callExamples';
 import { exampleValues } from './exampleValues';
 import { defineOperation } from './operation';
-
-const callParams = { id: exampleValues.callId };
-const unknownCall = {
-  status: 404,
-  code: 'CallNotFound',
-  summary: 'A call the caller is not on (or that does not exist).',
-  caller: 'user',
-} as const;
-const badCallId = {
-  status: 400,
-  code: 'ValidationFailed',
-  summary: 'A call id is a UUID.',
-  caller: 'user',
-  params: { id: 'not-a-uuid' },
-} as const;
 
 /** The call operations; request schemas carry the deployment's invitee cap (CALLS_MAX_INVITEES). */
 export function callOperations(limits: { maxInvitees: number }) {
