@@ -1,9 +1,5 @@
 import type { CallAutomationClient, CallInvite, DtmfTone } from '@azure/communication-call-automation';
-import {
-  createIdentifierFromRawId,
-  type CommunicationIdentifier,
-  type PhoneNumberIdentifier,
-} from '@azure/communication-common';
+import type { CommunicationIdentifier, PhoneNumberIdentifier } from '@azure/communication-common';
 import type { RetryPolicy } from '../retry/retryPolicy';
 import type { AcsClientFactory } from './acsClientFactory';
 import { callAcs } from './callAcs';
@@ -239,8 +235,11 @@ export function createAcsCallAutomationGateway(
   };
 }
 
+/** Loaded with the calling SDK (which needs it anyway), not at start-up: the token path never does. */
 function identifierOf(rawId: string): CommunicationIdentifier {
-  return createIdentifierFromRawId(rawId);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const common = require('@azure/communication-common') as typeof import('@azure/communication-common');
+  return common.createIdentifierFromRawId(rawId);
 }
 
 function phoneIdentifier(e164: string): PhoneNumberIdentifier {

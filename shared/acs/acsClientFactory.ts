@@ -1,7 +1,7 @@
 import type { CallAutomationClient } from '@azure/communication-call-automation';
-import { CommunicationIdentityClient } from '@azure/communication-identity';
+import type { CommunicationIdentityClient } from '@azure/communication-identity';
 import type { PhoneNumbersClient } from '@azure/communication-phone-numbers';
-import { RoomsClient } from '@azure/communication-rooms';
+import type { RoomsClient } from '@azure/communication-rooms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { AcsConnection } from '../config/appConfig';
 import { keyFingerprint } from '../crypto/keyFingerprint';
@@ -11,9 +11,9 @@ import type { SecretProvider } from '../secrets/secretProvider';
 import { repeatabilityPolicy } from './repeatability';
 
 export interface AcsClients {
-  identity: CommunicationIdentityClient;
-  rooms: RoomsClient;
-  /** Built on first use: most instances of the app never take part in a call. */
+  /** Each client is built (and its SDK loaded) on first use: a cache hit needs none of them. */
+  readonly identity: CommunicationIdentityClient;
+  readonly rooms: RoomsClient;
   callAutomation(): CallAutomationClient;
   phoneNumbers(): PhoneNumbersClient;
   /**
@@ -79,9 +79,17 @@ export function createAcsClientFactory(options: AcsClientFactoryOptions): AcsCli
 
 function entraClients(endpoint: string, credential: TokenCredential): AcsClients {
   const options = { ...noSdkRetries, allowInsecureConnection: isLoopbackHttpUrl(endpoint) };
+  const identity = once(
+    () => new (identityModule().CommunicationIdentityClient)(endpoint, credential, options),
+  );
+  const rooms = once(() => new (roomsModule().RoomsClient)(endpoint, credential, options));
   return {
-    identity: new CommunicationIdentityClient(endpoint, credential, options),
-    rooms: new RoomsClient(endpoint, credential, options),
+    get identity() {
+      return identity();
+    },
+    get rooms() {
+      return rooms();
+    },
     callAutomation: once(
       () => new (callAutomationModule().CallAutomationClient)(endpoint, credential, callingOptions(options)),
     ),
@@ -93,9 +101,15 @@ function entraClients(endpoint: string, credential: TokenCredential): AcsClients
 function keyClients(connectionString: string): AcsClients {
   const { endpoint, accessKey } = parseConnectionString(connectionString);
   const options = { ...noSdkRetries, allowInsecureConnection: isLoopbackHttpUrl(endpoint) };
+  const identity = once(() => new (identityModule().CommunicationIdentityClient)(connectionString, options));
+  const rooms = once(() => new (roomsModule().RoomsClient)(connectionString, options));
   return {
-    identity: new CommunicationIdentityClient(connectionString, options),
-    rooms: new RoomsClient(connectionString, options),
+    get identity() {
+      return identity();
+    },
+    get rooms() {
+      return rooms();
+    },
     callAutomation: once(
       () => new (callAutomationModule().CallAutomationClient)(connectionString, callingOptions(options)),
     ),
@@ -115,10 +129,14 @@ function once<T>(build: () => T): () => T {
 }
 
 /*
- * The calling SDKs are loaded when a client is first asked for: they cost every cold start tens of
- * milliseconds, and the token path never needs them.
+ * The ACS SDKs are loaded when a client is first asked for: each costs every cold start milliseconds to
+ * tens of them, and a cache hit needs none; the calling ones most instances never need at all.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+const identityModule = () =>
+  require('@azure/communication-identity') as typeof import('@azure/communication-identity');
+const roomsModule = () =>
+  require('@azure/communication-rooms') as typeof import('@azure/communication-rooms');
 const callAutomationModule = () =>
   require('@azure/communication-call-automation') as typeof import('@azure/communication-call-automation');
 const phoneNumbersModule = () =>
