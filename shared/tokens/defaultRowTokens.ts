@@ -80,7 +80,8 @@ export function openDefaultToken(
   const expiresOnMs = Number(expiry);
   if (!usable(expiresOnMs) || keyId !== key.id || acsKey !== context.acsKey) return undefined;
   const aad = associatedData(context, column);
-  const binding = `${key.id}\n${aad}\n${iv}.${tag}.${data}`;
+  // The tag authenticates the data under this key, IV and associated data: together they name the plaintext.
+  const binding = `${key.id}\n${aad}\n${iv}.${tag}`;
   try {
     const token = opened?.get(binding) ?? openEnvelope(key.material, { iv, tag, data }, aad);
     opened?.set(binding, token);

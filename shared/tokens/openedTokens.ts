@@ -1,7 +1,7 @@
 /**
- * Tokens this instance has already decrypted from default rows, by the sealed entry and everything it was
- * bound to: opening the same bytes with the same key and associated data always gives the same token, so
- * a hit on the same entry need not pay for AES-GCM again. It holds what the process held anyway, for no
+ * Tokens this instance has already decrypted from default rows, by what the entry was sealed under (key,
+ * associated data, IV) and its authentication tag: an entry that opened once under those opens to the same
+ * token, so a hit on the same entry need not pay for AES-GCM again. It holds what the process held anyway, for no
  * longer than its capacity allows; correctness never depends on it.
  */
 export interface OpenedTokens {
