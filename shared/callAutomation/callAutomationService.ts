@@ -631,7 +631,11 @@ export function createCallAutomationService(options: CallAutomationServiceOption
         // Expired: erased now, whoever asks (the sweep is housekeeping; the answer never shows it either way).
         await store.eraseExpiredResults(callId, now()).catch(() => undefined);
       }
-      return operationView(operation, call, caller);
+      // ACS sends nothing more for an operation once the call is over: one still pending then never ends.
+      const ended =
+        operation.status === 'pending' &&
+        (await store.readConnection(callId))?.value.state === 'disconnected';
+      return operationView(ended ? { ...operation, status: 'canceled' } : operation, call, caller);
     },
 
     async placeCall(caller, request) {
