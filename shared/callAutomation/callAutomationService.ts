@@ -111,6 +111,11 @@ export interface CallAutomationService {
   get(caller: Caller, callId: string): Promise<ConnectionView>;
   /** Idempotent: a connection that is over, or none, is a success. */
   hangUp(caller: Caller, callId: string, forEveryone: boolean): Promise<void>;
+  /**
+   * The call was cancelled: the service's connection to it ends for everyone. A connection ACS has not
+   * answered yet is left to end when its callbacks find the call cancelled. Idempotent.
+   */
+  endCancelledCall(organizer: string, callId: string): Promise<void>;
   addParticipant(caller: Caller, callId: string, request: AddParticipantRequest): Promise<OperationView>;
   removeParticipant(caller: Caller, callId: string, participantId: string): Promise<OperationView>;
   play(caller: Caller, callId: string, request: PlayRequest): Promise<OperationView>;
@@ -397,7 +402,7 @@ export function createCallAutomationService(options: CallAutomationServiceOption
       'add the participant',
     );
 
-  return {
+  const service: CallAutomationService = {
     async connect(caller, callId) {
       const call = organizedCall(await readCall(callId), caller.subjectId);
       assertScheduled(call);
@@ -425,6 +430,14 @@ export function createCallAutomationService(options: CallAutomationServiceOption
       const connection = await connectionOf(callId);
       if (!connection) throw automationProblems.noConnection();
       return connectionView(connection, call, caller);
+    },
+
+    async endCancelledCall(organizer, callId) {
+      try {
+        await service.hangUp({ subjectId: organizer, roles: [], isAdmin: false }, callId, true);
+      } catch (error) {
+        if (!(error instanceof ServiceError && error.code === 'CallNotConnected')) throw error;
+      }
     },
 
     async hangUp(caller, callId, forEveryone) {
@@ -714,6 +727,7 @@ export function createCallAutomationService(options: CallAutomationServiceOption
       return publicCall(call);
     },
   };
+  return service;
 
   async function participantRawId(connection: ConnectionRecord, participantId: string): Promise<string> {
     const present = connection.participants.find(

@@ -57,8 +57,11 @@ export interface CallService {
   cancel(caller: Caller, callId: string): Promise<void>;
   join(caller: Caller, callId: string, expiresInMinutes?: number | undefined): Promise<JoinedCall>;
   /** The subject leaves every call: invitations dropped, calls they organize cancelled. */
-  /** `beforeEach` runs for every call the subject is on, before they are taken off it. */
-  eraseSubject(subjectId: string, beforeEach?: (callId: string) => Promise<void>): Promise<void>;
+  /**
+   * `alsoOn` runs for every call the subject was on, once they are off it (and it is cancelled, if they
+   * organized it): what else was kept about them on the call goes then, after anything the cancel wrote.
+   */
+  eraseSubject(subjectId: string, alsoOn?: (callId: string) => Promise<void>): Promise<void>;
 }
 
 export interface CallServiceOptions {
@@ -71,6 +74,11 @@ export interface CallServiceOptions {
   subjectIdentities: SubjectIdentities;
   tokens: Pick<TokenService, 'issueForJoin'>;
   limits: CallLimits;
+  /**
+   * After a call is cancelled (by its organizer, or by their erasure): ends whatever the service still does
+   * on it (Call Automation's connection). Idempotent, like the cancel it follows.
+   */
+  endAutomation?: (organizer: string, callId: string) => Promise<void>;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -171,6 +179,7 @@ export function createCallService(options: CallServiceOptions): CallService {
   /** Cancelled first (the truth), then the room and the rows: a retry redoes the last two. */
   const cancelCall = async (callId: string, change: (call: StoredCall) => StoredCall | undefined) => {
     const call = await writer.update(callId, change);
+    await options.endAutomation?.(call.organizer, callId);
     if (call.roomId) await rooms.deleteRoom(call.roomId);
     await writer.sweep(callId, memberEntries(call));
   };
@@ -323,16 +332,16 @@ export function createCallService(options: CallServiceOptions): CallService {
       return { call: publicCall(call), ...token };
     },
 
-    async eraseSubject(subjectId, beforeEach) {
+    async eraseSubject(subjectId, alsoOn) {
       let after: string | undefined;
       do {
         const page = await index.page(subjectId, { limit: 100, ...(after ? { after } : {}) });
         for (const callId of new Set(page.rows.map((row) => row.callId))) {
-          await beforeEach?.(callId);
           const call = await read(callId);
           if (call?.organizer === subjectId) await cancelCall(callId, cancelled);
           // Invitations go from cancelled calls too: erasing a subject is not a change of plans.
           else if (call) await removeInvitee(callId, subjectId, (current) => dropInvitee(current, subjectId));
+          await alsoOn?.(callId);
         }
         await mapWithConcurrency(page.rows, storageFanOut, (row) => writer.sweep(row.callId, [row]));
         after = page.after;

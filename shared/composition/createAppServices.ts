@@ -158,6 +158,10 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     subjectIdentities,
     tokens,
     limits: config.calls,
+    // Bound late: Call Automation is built on the call store after this.
+    endAutomation: async (organizer, callId) => {
+      await callAutomation?.service.endCancelledCall(organizer, callId);
+    },
     clock,
     sleep,
   });

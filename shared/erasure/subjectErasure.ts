@@ -17,7 +17,7 @@ export function createSubjectErasure(parts: {
   return {
     async eraseSubject(subjectId) {
       // Calls first: taking the subject off room rosters needs the identities that erasing them unlinks.
-      // What Call Automation wrote about them on each call goes before the call lets them go.
+      // What Call Automation wrote about them on each call goes once the call let them go (and hung up).
       await parts.calls.eraseSubject(subjectId, async (callId) => {
         await parts.callAutomation?.forgetSubject(callId, subjectId);
       });

@@ -68,4 +68,36 @@ describe('an operation pending when the call ends', () => {
       'succeeded',
     );
   });
+
+  it('is ended for everyone when its call is cancelled', async () => {
+    const automation = services.callAutomation!;
+    const call = await services.calls.create(organizer, { kind: 'group' });
+    await automation.service.connect(organizer, call.id);
+    const { bindingId, callConnectionId } = await tablesOf(services.config).CallAutomation.getEntity<{
+      bindingId: string;
+      callConnectionId: string;
+    }>(call.id, 'connection');
+    await automation.callbacks.receive(
+      call.id,
+      bindingId,
+      callbackEventsSchema.parse([
+        {
+          id: randomUUID(),
+          source: 'calling/callConnections/x',
+          type: 'Microsoft.Communication.CallConnected',
+          specversion: '1.0',
+          data: { callConnectionId },
+        },
+      ]),
+    );
+    const terminated = stack.emulator.requestCount('terminateCall');
+
+    await services.calls.cancel(organizer, call.id);
+
+    expect(stack.emulator.requestCount('terminateCall')).toBe(terminated + 1);
+    expect((await automation.service.get(organizer, call.id)).state).toBe('disconnecting');
+    // Cancelling again changes nothing and asks ACS nothing more.
+    await services.calls.cancel(organizer, call.id);
+    expect(stack.emulator.requestCount('terminateCall')).toBe(terminated + 1);
+  });
 });
