@@ -1,4 +1,5 @@
 import { callOperations } from './callOperations';
+import { contactOperations } from './contactOperations';
 import { identityOperations } from './identityOperations';
 import { manageOperations } from './manageOperations';
 import type { Operation } from './operation';
@@ -16,6 +17,7 @@ export function apiOperations(limits: ApiLimits) {
     ...serviceOperations,
     ...tokenOperations,
     ...identityOperations,
+    ...contactOperations,
     ...manageOperations,
     ...callOperations(limits),
   };

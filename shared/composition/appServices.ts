@@ -4,6 +4,7 @@ import type { BearerTokenVerifier } from '../auth/bearerTokenVerifier';
 import type { CallerBudgets } from '../budgets/callerBudgets';
 import type { CallService } from '../calls/callService';
 import type { AppConfig } from '../config/appConfig';
+import type { ContactService } from '../contacts/contactService';
 import type { SubjectErasure } from '../erasure/subjectErasure';
 import type { HealthReport } from '../health/healthCheck';
 import type { IdentityService } from '../identity/identityService';
@@ -19,6 +20,7 @@ export interface AppServices {
   identities: IdentityService;
   tokens: TokenService;
   calls: CallService;
+  contacts: ContactService;
   erasure: SubjectErasure;
   audit: AuditLog;
   budgets: CallerBudgets;

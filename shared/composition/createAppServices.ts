@@ -11,6 +11,8 @@ import { createCallService } from '../calls/callService';
 import { createCallStore } from '../calls/callStore';
 import { subjectIdentitiesFrom } from '../calls/subjectIdentities';
 import type { AppConfig } from '../config/appConfig';
+import { createContactService } from '../contacts/contactService';
+import { createContactStore } from '../contacts/contactStore';
 import { createSubjectErasure } from '../erasure/subjectErasure';
 import { createGraphOnlineMeetings } from '../graph/graphOnlineMeetings';
 import { cachedProbe } from '../health/cachedProbe';
@@ -128,6 +130,16 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     clock,
     sleep,
   });
+  // Contacts show a subject's default identity only once it exists: looking it up never creates one.
+  const joiningIdentities = subjectIdentitiesFrom(identityStore);
+  const contacts = createContactService({
+    store: createContactStore(tables.Contacts),
+    audit,
+    defaultIdentityOf: (subjectId) => joiningIdentities.joiningIdentity(subjectId),
+    maxPending: config.contacts.maxPending,
+    clock,
+    sleep,
+  });
   const verifier = createBearerTokenVerifier({ ...config.auth, fetch: dependencies.fetch, clock });
 
   // Cached: health is anonymous, and must not become a way to make us call the IdP or Graph.
@@ -154,7 +166,8 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     identities,
     tokens,
     calls,
-    erasure: createSubjectErasure({ calls, identities }),
+    contacts,
+    erasure: createSubjectErasure({ calls, identities, contacts }),
     audit,
     budgets,
     ready,

@@ -64,6 +64,7 @@ function toAppConfig(settings: AppSettings): AppConfig {
       cacheMinLifetimeMinutes: settings.TOKEN_CACHE_MIN_LIFETIME_MINUTES,
     },
     identities: { capPerSubject: settings.IDENTITY_CAP_PER_SUBJECT },
+    contacts: { maxPending: settings.CONTACTS_MAX_PENDING },
     budgets: {
       acsPerMinute: settings.SUBJECT_ACS_BUDGET_PER_MINUTE,
       adminAcsPerMinute: settings.ADMIN_ACS_BUDGET_PER_MINUTE,

@@ -7,5 +7,6 @@ export const tableNames = [
   'TokenCache',
   'Calls',
   'CallIndex',
+  'Contacts',
 ] as const;
 export type TableName = (typeof tableNames)[number];
