@@ -4,6 +4,7 @@ import {
   callAutomationOperations,
 } from './callAutomationOperations';
 import { callOperations } from './callOperations';
+import { contactOperations } from './contactOperations';
 import { identityOperations } from './identityOperations';
 import { manageOperations } from './manageOperations';
 import type { Operation } from './operation';
@@ -21,6 +22,7 @@ export function apiOperations(limits: ApiLimits) {
     ...serviceOperations,
     ...tokenOperations,
     ...identityOperations,
+    ...contactOperations,
     ...manageOperations,
     ...callOperations(limits),
     ...callAutomationOperations,

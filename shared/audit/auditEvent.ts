@@ -7,6 +7,10 @@ export const auditActions = [
   'token.revoked',
   'token.teamsExchanged',
   'subject.erased',
+  'contact.requested',
+  'contact.accepted',
+  'contact.declined',
+  'contact.removed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -5,6 +5,7 @@ import type { CallerBudgets } from '../budgets/callerBudgets';
 import type { CallAutomation } from '../callAutomation/callAutomation';
 import type { CallService } from '../calls/callService';
 import type { AppConfig } from '../config/appConfig';
+import type { ContactService } from '../contacts/contactService';
 import type { SubjectErasure } from '../erasure/subjectErasure';
 import type { HealthReport } from '../health/healthCheck';
 import type { IdentityService } from '../identity/identityService';
@@ -23,6 +24,7 @@ export interface AppServices {
   calls: CallService;
   /** Present when Call Automation is set up (CALLBACK_BASE_URL). */
   callAutomation?: CallAutomation | undefined;
+  contacts: ContactService;
   erasure: SubjectErasure;
   audit: AuditLog;
   budgets: CallerBudgets;

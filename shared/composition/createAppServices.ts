@@ -22,6 +22,8 @@ import { createCallStore } from '../calls/callStore';
 import { createCallWriter } from '../calls/callWriter';
 import { subjectIdentitiesFrom } from '../calls/subjectIdentities';
 import type { AppConfig } from '../config/appConfig';
+import { createContactService } from '../contacts/contactService';
+import { createContactStore } from '../contacts/contactStore';
 import { createSubjectErasure } from '../erasure/subjectErasure';
 import { createGraphOnlineMeetings } from '../graph/graphOnlineMeetings';
 import { cachedProbe } from '../health/cachedProbe';
@@ -165,6 +167,16 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     clock,
     sleep,
   });
+  // Contacts show a subject's default identity only once it exists: looking it up never creates one.
+  const joiningIdentities = subjectIdentitiesFrom(identityStore);
+  const contacts = createContactService({
+    store: createContactStore(tables.Contacts),
+    audit,
+    defaultIdentityOf: (subjectId) => joiningIdentities.joiningIdentity(subjectId),
+    maxPending: config.contacts.maxPending,
+    clock,
+    sleep,
+  });
   const verifier = createBearerTokenVerifier({ ...config.auth, fetch: dependencies.fetch, clock });
 
   // Cached: health is anonymous, and must not become a way to make us call the IdP or Graph.
@@ -272,7 +284,8 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     tokens,
     calls,
     callAutomation,
-    erasure: createSubjectErasure({ calls, identities, callAutomation: automationStore }),
+    contacts,
+    erasure: createSubjectErasure({ calls, identities, contacts, callAutomation: automationStore }),
     audit,
     budgets,
     tokenMetrics,

@@ -40,6 +40,7 @@ export interface AppConfig {
     hitFloodPerMinute: number;
   };
   identities: { capPerSubject: number };
+  contacts: { maxPending: number };
   budgets: { acsPerMinute: number; adminAcsPerMinute: number; pstnPerHour: number };
   calls: { maxInvitees: number; maxDurationHours: number; maxDaysAhead: number };
   /** Present when the service may create Teams meetings itself. */

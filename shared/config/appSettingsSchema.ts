@@ -190,6 +190,9 @@ export const appSettingsSchema = z.object({
     'Phone calls (outbound or added to a call) one subject may place per hour, across all instances; 0: none.',
   ),
   IDENTITY_CAP_PER_SUBJECT: integer(1, 1000, 10).describe('ACS identities one subject may hold.'),
+  CONTACTS_MAX_PENDING: integer(1, 1000, 20).describe(
+    'Contact requests one subject may have waiting for an answer at once, across all instances.',
+  ),
 
   CALLS_MAX_INVITEES: integer(1, 1000, 100).describe('Invitees one call may have.'),
   CALLS_MAX_DURATION_HOURS: integer(1, 720, 168).describe(

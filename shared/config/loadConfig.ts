@@ -72,6 +72,7 @@ function toAppConfig(settings: AppSettings): AppConfig {
       hitFloodPerMinute: settings.TOKEN_HIT_FLOOD_PER_MINUTE,
     },
     identities: { capPerSubject: settings.IDENTITY_CAP_PER_SUBJECT },
+    contacts: { maxPending: settings.CONTACTS_MAX_PENDING },
     budgets: {
       acsPerMinute: settings.SUBJECT_ACS_BUDGET_PER_MINUTE,
       adminAcsPerMinute: settings.ADMIN_ACS_BUDGET_PER_MINUTE,

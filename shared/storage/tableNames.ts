@@ -11,5 +11,6 @@ export const tableNames = [
   'CallConnectionIndex',
   'Prompts',
   'IncomingCallMenus',
+  'Contacts',
 ] as const;
 export type TableName = (typeof tableNames)[number];
