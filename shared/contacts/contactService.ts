@@ -183,13 +183,33 @@ export function createContactService(options: ContactServiceOptions): ContactSer
     throw contention();
   };
 
+  /**
+   * The entries whose request still waits. A request the other accepted frees its place at once; one the
+   * pair does not show (yet) may still be being written, so its place is kept for the lease.
+   */
   const stillPending = async (owner: SubjectKey, entries: PendingEntry[], now: number) => {
     const kept = await mapWithConcurrency(entries, storageFanOut, async (entry) => {
-      if (now - entry.at < leaseMs) return true;
       const pair = await store.readPair(owner, entry.key);
-      return pair !== undefined && isPendingFromMine(orient(pair.value, owner < entry.key));
+      const oriented = pair && orient(pair.value, owner < entry.key);
+      if (oriented && isPendingFromMine(oriented)) return true;
+      if (oriented?.mine.intent === 'wants') return false;
+      return now - entry.at < leaseMs;
     });
     return entries.filter((_, index) => kept[index]);
+  };
+
+  /** A request withdrawn: its place on the asker's pending list is free again, now. */
+  const releasePendingPlace = async (subjectId: string, other: string): Promise<void> => {
+    const owner = keyOf(subjectId);
+    const target = keyOf(other);
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const current = await store.readPending(owner);
+      if (!current?.value.some((entry) => entry.key === target)) return;
+      const entries = current.value.filter((entry) => entry.key !== target);
+      if ((await store.writePending(owner, entries, current.etag)) !== undefined) return;
+      await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 100 }));
+    }
+    throw contention();
   };
 
   const record = (action: AuditAction, actor: string, subjectId: string) =>
@@ -307,6 +327,7 @@ export function createContactService(options: ContactServiceOptions): ContactSer
       });
       // Also when nothing changed: this finishes rows a request that stopped part-way left behind.
       await project(keyOf(subjectId), keyOf(other));
+      await releasePendingPlace(subjectId, other);
       if (changed && action) await record(action, subjectId, other);
     },
 
