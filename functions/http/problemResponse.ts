@@ -45,8 +45,11 @@ export function problemResponse(error: unknown, context: InvocationContext): Htt
 function describeFault(error: unknown, context: InvocationContext): string {
   const where = `in ${context.functionName} (invocation ${context.invocationId})`;
   if (!(error instanceof Error)) return redactSecrets(`Unhandled ${typeof error} ${where}: ${String(error)}`);
-  const stack = error.stack ?? '';
-  // The stack starts with "Name: message"; keep the message once.
-  const frames = stack.startsWith(`${error.name}:`) ? stack.slice(stack.indexOf('\n') + 1) : stack;
-  return redactSecrets(`Unhandled ${error.name} ${where}: ${error.message}\n${frames}`);
+  // Only the message can quote a dependency's request, key or token, so only it is redacted: the frames
+  // are code locations, and a long path (a deep checkout) looks like a bare key to the redactor.
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
+  return `${redactSecrets(`Unhandled ${error.name} ${where}: ${error.message}`)}\n${frames}`;
 }

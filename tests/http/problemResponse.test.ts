@@ -38,6 +38,19 @@ describe('a 500', () => {
     expect(log).toContain('accesskey=[redacted]');
   });
 
+  it('keeps every frame of a deep checkout whole, and redacts a key on any line of a multi-line message', () => {
+    const { context, lines } = recordingContext();
+    const deepPath = `/${'checkout/'.repeat(8)}functions/calls.js`;
+    const error = new Error(`first line\nsecond line accesskey=${'k'.repeat(44)}`);
+    error.stack = `Error: first line\nsecond line accesskey=${'k'.repeat(44)}\n    at handler (${deepPath}:12:7)`;
+    problemResponse(error, context);
+
+    const log = lines.join('\n');
+    expect(log).toContain(`at handler (${deepPath}:12:7)`);
+    expect(log).toContain('second line accesskey=[redacted]');
+    expect(log).not.toContain('k'.repeat(44));
+  });
+
   it('is not what a ServiceError becomes: that is its own status, with nothing logged', () => {
     const { context, lines } = recordingContext();
     const response = problemResponse(
