@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', '.data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,11 +14,23 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts'],
+    ignores: ['client/**'],
     languageOptions: {
       parserOptions: { project: './tsconfig.check.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // A promise nobody awaits loses its failure; one passed where a callback is expected is never awaited.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // The client packages have their own TypeScript projects (browser libraries, no Node types).
+    files: ['client/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: './client/*/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
     },

@@ -10,6 +10,7 @@ import { manageOperations } from './manageOperations';
 import type { Operation } from './operation';
 import { serviceOperations } from './serviceOperations';
 import { tokenOperations } from './tokenOperations';
+import { webAppOperations } from './webAppOperations';
 
 /** What the declarations depend on in the deployment's configuration. */
 export interface ApiLimits {
@@ -28,6 +29,7 @@ export function apiOperations(limits: ApiLimits) {
     ...callAutomationOperations,
     ...callAutomationManageOperations,
     ...callAutomationIntakeOperations,
+    ...webAppOperations,
   };
 }
 

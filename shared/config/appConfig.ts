@@ -48,6 +48,7 @@ export interface AppConfig {
   http: { maxRequestBodyBytes: number; corsAllowedOrigins: string[]; apiExplorerEnabled: boolean };
   /** Present when Call Automation is on (CALLBACK_BASE_URL set). */
   callAutomation?: CallAutomationConfig;
+  webApp: WebAppConfig;
   /** The roles that let a caller spend money or stand in for Event Grid; meaningful with Call Automation. */
   roles: { pstn: string; incomingCall: string };
 }
@@ -60,4 +61,17 @@ export interface CallAutomationConfig {
   callbackJwksUrl: string;
   promptAllowedHosts: string[];
   resultTtlHours: number;
+}
+
+/** How the web app signs its user in: MSAL against Entra, the local dev issuer, or not at all (not set up). */
+export type WebAppSignIn =
+  | { kind: 'entra'; clientId: string; authority: string; scopes: string[] }
+  | { kind: 'dev'; tokenPath: string }
+  | { kind: 'none' };
+
+export interface WebAppConfig {
+  enabled: boolean;
+  signIn: WebAppSignIn;
+  /** `emulator`: ACS is the local emulator, which has no media plane, so a browser cannot place a call. */
+  media: 'acs' | 'emulator';
 }

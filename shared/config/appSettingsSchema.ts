@@ -225,6 +225,39 @@ export const appSettingsSchema = z.object({
     .describe(
       'Origins (scheme://host[:port], comma-separated) whose browser pages may call the API, or `*` for any; empty: no cross-origin access. The app answers CORS itself (Flex Consumption has no platform CORS).',
     ),
+  WEB_APP_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true')
+    .describe(
+      "Serve the web app (every flow of the service, in a browser) at `/api/app/`, on the API's own origin.",
+    ),
+  WEB_APP_CLIENT_ID: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe(
+      'Client id of the Entra app registration (single-page application) the web app signs users in with, through MSAL. Without it the web app offers the dev sign-in when the issuer is the local one, and says that sign-in is not set up otherwise.',
+    ),
+  WEB_APP_AUTHORITY: z
+    .url({ protocol: /^https$/ })
+    .optional()
+    .describe(
+      'The authority MSAL signs in against; default: `AUTH_ISSUER` without its `/v2.0` (Entra: `https://login.microsoftonline.com/<tenant>`).',
+    ),
+  WEB_APP_SCOPES: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((scope) => scope.trim())
+        .filter((scope) => scope.length > 0),
+    )
+    .optional()
+    .describe(
+      'Scopes (comma-separated) the web app asks Entra for, to call this API; default: `<AUTH_AUDIENCE>/.default`.',
+    ),
 
   CALLBACK_BASE_URL: httpsUnlessLoopback
     .optional()

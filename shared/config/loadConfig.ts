@@ -5,7 +5,10 @@ import type {
   CallAutomationConfig,
   TablesConnection,
   TokenCacheKeySource,
+  WebAppConfig,
+  WebAppSignIn,
 } from './appConfig';
+import { isLoopbackHttpUrl } from '../net/isLoopbackHttpUrl';
 import { ConfigError } from './configError';
 
 type Environment = Record<string, string | undefined>;
@@ -92,6 +95,7 @@ function toAppConfig(settings: AppSettings): AppConfig {
       apiExplorerEnabled: settings.API_EXPLORER_ENABLED,
     },
     ...(callAutomation ? { callAutomation } : {}),
+    webApp: webAppConfig(settings, acs),
     roles: { pstn: settings.PSTN_ROLE, incomingCall: settings.INCOMING_CALL_ROLE },
   };
 }
@@ -178,4 +182,37 @@ function tokenCacheKey(settings: AppSettings): TokenCacheKeySource {
   if (settings.KEY_VAULT_URL)
     return { kind: 'keyVault', secretName: settings.KEY_VAULT_CACHE_KEY_SECRET_NAME };
   return { kind: 'none' };
+}
+
+/**
+ * The web app signs in with MSAL when an Entra client id is set. Otherwise an issuer on plain http to this
+ * machine can only be the local host's dev issuer, whose token route sits beside it on the same origin.
+ */
+function webAppSignIn(settings: AppSettings): WebAppSignIn {
+  if (settings.WEB_APP_CLIENT_ID) {
+    return {
+      kind: 'entra',
+      clientId: settings.WEB_APP_CLIENT_ID,
+      authority: settings.WEB_APP_AUTHORITY ?? settings.AUTH_ISSUER.replace(/\/v2\.0\/?$/, ''),
+      scopes: settings.WEB_APP_SCOPES ?? [`${settings.AUTH_AUDIENCE}/.default`],
+    };
+  }
+  if (isLoopbackHttpUrl(settings.AUTH_ISSUER)) {
+    return { kind: 'dev', tokenPath: `${new URL(settings.AUTH_ISSUER).pathname.replace(/\/+$/, '')}/token` };
+  }
+  return { kind: 'none' };
+}
+
+function webAppConfig(settings: AppSettings, acs: AcsConnection): WebAppConfig {
+  const endpoint =
+    acs.kind === 'entra'
+      ? acs.endpoint
+      : acs.source === 'environment'
+        ? /endpoint=([^;]+)/i.exec(acs.connectionString)?.[1]
+        : undefined;
+  return {
+    enabled: settings.WEB_APP_ENABLED,
+    signIn: webAppSignIn(settings),
+    media: endpoint !== undefined && isLoopbackHttpUrl(endpoint) ? 'emulator' : 'acs',
+  };
 }

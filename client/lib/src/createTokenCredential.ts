@@ -1,0 +1,51 @@
+import { AzureCommunicationTokenCredential } from '@azure/communication-common';
+import type { AcsTrustedClient } from './createAcsTrustedClient.js';
+import type { OperationBody } from './operationTypes.js';
+
+type TokenRequest = NonNullable<OperationBody<'issueToken'>>;
+
+export interface TokenCredentialOptions {
+  /** The scopes the app needs, and no more (the service's allow-list bounds them). Default: the service's (`voip`). */
+  scopes?: TokenRequest['scopes'];
+  /** One of the caller's identities; default: the caller's default identity. */
+  communicationUserId?: string;
+  expiresInMinutes?: number;
+  /** A token the app already holds (say, from `issueToken`), so the first use costs no request. */
+  initialToken?: string;
+}
+
+/** The SDK hands over its own abort signal type: follow it with a DOM one that fetch accepts. */
+function followed(
+  signal: { aborted: boolean; addEventListener: AbortSignal['addEventListener'] } | undefined,
+) {
+  if (!signal) return undefined;
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort();
+  else signal.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller.signal;
+}
+
+/**
+ * The credential the ACS Calling and Chat SDKs take, fed by this service: its refresher asks
+ * `POST /api/token` for the scopes the app needs, and it refreshes before the token expires
+ * (`refreshProactively`), so a call in progress never meets an expired token. Dispose it on sign-out.
+ */
+export function createTokenCredential(
+  client: AcsTrustedClient,
+  options: TokenCredentialOptions = {},
+): AzureCommunicationTokenCredential {
+  const body: TokenRequest = {
+    ...(options.scopes ? { scopes: options.scopes } : {}),
+    ...(options.communicationUserId ? { communicationUserId: options.communicationUserId } : {}),
+    ...(options.expiresInMinutes ? { expiresInMinutes: options.expiresInMinutes } : {}),
+  };
+  return new AzureCommunicationTokenCredential({
+    tokenRefresher: async (abortSignal) => {
+      const signal = followed(abortSignal);
+      const issued = await client.issueToken({ body, ...(signal ? { signal } : {}) });
+      return issued.token;
+    },
+    refreshProactively: true,
+    ...(options.initialToken ? { token: options.initialToken } : {}),
+  });
+}
