@@ -138,6 +138,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       maxRequestBodyBytes: Number(settings.MAX_REQUEST_BODY_BYTES ?? 65_536),
       allowedHosts: parseAllowedHosts(settings.LOCAL_ALLOWED_HOSTS),
       mounts: [
+        // The web app is served by the app itself, at /api/app/ as in Azure; the root points there.
+        {
+          pathPrefix: '/',
+          handle: (_req, res) => {
+            res.writeHead(302, { location: '/api/app/' }).end();
+          },
+        },
         {
           pathPrefix: '/dev',
           handle: (req, res) => devIssuer.handle(req, res, (req.url ?? '').slice('/dev'.length)),

@@ -11,6 +11,7 @@ import { requestUrl } from './requestUrl';
 import { writeHttpResponse } from './writeHttpResponse';
 
 export interface Mount {
+  /** Matches this path and everything below it; `/` alone matches only the root. */
   pathPrefix: string;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
@@ -31,8 +32,9 @@ export interface FunctionsRequestListenerOptions {
 
 function mountFor(mounts: readonly Mount[], path: string): Mount | undefined {
   return mounts.find(({ pathPrefix }) => {
+    if (pathPrefix === '/') return path === '/';
     const prefix = pathPrefix.replace(/\/+$/, '');
-    return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+    return path === prefix || path.startsWith(`${prefix}/`);
   });
 }
 

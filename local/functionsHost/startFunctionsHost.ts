@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { CoreLogLevel } from './appRegistrations';
 import { createFunctionRegistry, type FunctionRegistry } from './functionRegistry';
-import { createFunctionsRequestListener } from './functionsRequestListener';
+import { createFunctionsRequestListener, type Mount } from './functionsRequestListener';
 import { describeFunctionError, type FunctionError } from './hostRegistrationRules';
 import { type FunctionApp, loadFunctionApp } from './loadFunctionApp';
 import { PortInUseError } from './portInUseError';
@@ -18,10 +18,7 @@ export interface FunctionsHostOptions {
   /** Default 65536; larger bodies get 413 before the function runs. */
   maxRequestBodyBytes?: number;
   /** Extra non-function handlers (e.g. the dev sign-in issuer at '/dev'), matched before functions. */
-  mounts?: Array<{
-    pathPrefix: string;
-    handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
-  }>;
+  mounts?: Mount[];
   /** Where host and function logs go; default console.log. */
   log?: (line: string) => void;
   /**
