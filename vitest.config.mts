@@ -11,9 +11,11 @@ const unit = [
   'tests/callAutomation/rules/**/*.test.ts',
   'tests/tokenCache/{aesGcmEnvelope,tokenCacheKey}.test.ts',
   'tests/functionsHost/routeTemplate.test.ts',
+  'tests/client/clientContract.test.ts',
+  'tests/client/unexpectedAnswers.test.mts',
 ];
 // Tests that start the service or a host as a process of its own.
-const e2e = ['tests/**/*.e2e.test.ts', 'tests/**/main.test.ts'];
+const e2e = ['tests/**/*.e2e.test.{ts,mts}', 'tests/**/main.test.ts'];
 
 export default defineConfig({
   test: {

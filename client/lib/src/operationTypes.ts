@@ -22,7 +22,7 @@ type QueryInput<N extends OperationName> = [OperationQuery<N>] extends [never]
     : { query: OperationQuery<N> };
 type BodyInput<N extends OperationName> = [OperationBody<N>] extends [never]
   ? Nothing
-  : Nothing extends Pick<Declared<N>, 'requestBody'>
+  : undefined extends Declared<N>['requestBody']
     ? { body?: OperationBody<N> }
     : { body: OperationBody<N> };
 
