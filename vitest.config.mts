@@ -23,7 +23,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: unit } },
+      { extends: true, test: { name: 'unit', include: unit, exclude: e2e } },
       {
         extends: true,
         test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: [...unit, ...e2e] },

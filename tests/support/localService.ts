@@ -45,11 +45,14 @@ export interface LocalService {
  * Runs the service the way a developer does (`node dist/local/start.js`, what `npm start` runs) in its
  * own process, in memory unless told otherwise, on a free port. `npm test` builds first.
  */
-export async function startLocalService(env: Record<string, string> = {}): Promise<LocalService> {
+export async function startLocalService(
+  env: Record<string, string> = {},
+  options: { /** Another Node.js binary than the one running the tests. */ node?: string } = {},
+): Promise<LocalService> {
   if (!existsSync(startScript))
     throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
   const dataDir = env.LOCAL_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'acs-service-'));
-  const child = spawn(process.execPath, [startScript, '--json'], {
+  const child = spawn(options.node ?? process.execPath, [startScript, '--json'], {
     cwd: repoRoot,
     env: { ...cleanEnvironment(), PORT: '0', LOCAL_IN_MEMORY: '1', LOCAL_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,7 +130,7 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
     if (
-      /^(AUTH_|ACS_|TABLES?_|KEY_VAULT|TOKEN_|IDENTITY_|CALLS?_|CALLBACK_|PSTN_|PROMPT_|INCOMING_|MAX_REQUEST|SECRET_|TEAMS_|LOCAL_|PORT$)/.test(
+      /^(AUTH_|ACS_|TABLES?_|KEY_VAULT|TOKEN_|IDENTITY_|CALLS?_|CALLBACK_|PSTN_|PROMPT_|INCOMING_|MAX_REQUEST|SECRET_|TEAMS_|LOCAL_|WEB_APP_|PORT$)/.test(
         key,
       )
     ) {
