@@ -11,6 +11,7 @@ const unit = [
   'tests/callAutomation/rules/**/*.test.ts',
   'tests/tokenCache/{aesGcmEnvelope,tokenCacheKey}.test.ts',
   'tests/functionsHost/routeTemplate.test.ts',
+  'tests/health/checkHealth.test.ts',
 ];
 // Tests that start the service or a host as a process of its own.
 const e2e = ['tests/**/*.e2e.test.ts', 'tests/**/main.test.ts'];
