@@ -6,13 +6,16 @@ import { defineConfig } from 'vitest/config';
  * the local host, usually in its own process. `npm test` runs all three.
  */
 const unit = [
-  'tests/{api,structure,config,infra,concurrency,docs,http,budgets}/**/*.test.ts',
+  'tests/{api,structure,config,infra,concurrency,docs,http}/**/*.test.ts',
+  'tests/budgets/slidingWindow.test.ts',
   'tests/calls/callRules.test.ts',
   'tests/callAutomation/rules/**/*.test.ts',
   'tests/tokenCache/{aesGcmEnvelope,tokenCacheKey}.test.ts',
   'tests/functionsHost/routeTemplate.test.ts',
   'tests/client/clientContract.test.ts',
   'tests/client/unexpectedAnswers.test.mts',
+  'tests/health/checkHealth.test.ts',
+  'tests/retry/**/*.test.ts',
 ];
 // Tests that start the service or a host as a process of its own.
 const e2e = ['tests/**/*.e2e.test.{ts,mts}', 'tests/**/main.test.ts'];

@@ -4,7 +4,7 @@ import { Reply } from './http/reply';
 
 registerOperation(operations.health, async ({ services }) => {
   const report = await services.health();
-  return report.status === 'ok'
-    ? report
-    : new Reply({ status: 503, body: report, headers: { 'retry-after': '5' } });
+  return report.status === 'unhealthy'
+    ? new Reply({ status: 503, body: report, headers: { 'retry-after': '5' } })
+    : report;
 });

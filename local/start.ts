@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { describeFunctionError, type FunctionError } from './functionsHost/hostRegistrationRules';
 import { readLocalRunSettings } from './localRunSettings';
 import { readLocalSettings } from './localSettings';
 import { removeServiceUrl, writeServiceUrl } from './serviceUrlFile';
+import { startBanner } from './startBanner';
 import { startLocalStack } from './startLocalStack';
 
 /**
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       `${JSON.stringify({ url: stack.url, issuer: stack.issuer, emulatorUrl: stack.emulatorUrl, tablesUrl: stack.tablesUrl })}\n`,
     );
   } else {
-    printBanner(stack, dataDir);
+    console.log(startBanner(stack, dataDir));
   }
 
   let stopping = false;
@@ -46,37 +46,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-}
-
-function printBanner(stack: Awaited<ReturnType<typeof startLocalStack>>, dataDir: string | undefined): void {
-  const lines = [
-    '',
-    `ACS trusted service running at ${stack.url}/api`,
-    `  health:        ${stack.url}/api/health`,
-    `  OpenAPI:       ${stack.url}/api/openapi.json`,
-    `  dev sign-in:   POST ${stack.url}/dev/token  {"sub":"alice"}   (issuer ${stack.issuer})`,
-    ...(stack.emulatorUrl ? [`  ACS emulator:  ${stack.emulatorUrl}`] : []),
-    ...(stack.tablesUrl ? [`  Azurite table: ${stack.tablesUrl}`] : []),
-    `  data:          ${dataDir ?? 'in memory (nothing kept)'}`,
-    '',
-    ...functionErrorLines(stack.functionErrors),
-    'Try it:',
-    `  TOKEN=$(curl -s -X POST ${stack.url}/dev/token -H 'content-type: application/json' -d '{"sub":"alice"}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
-    `  curl -s -X POST ${stack.url}/api/token -H "authorization: Bearer $TOKEN"`,
-    '',
-    'Press Ctrl-C to stop.',
-  ];
-  console.log(lines.join('\n'));
-}
-
-/** Plain words for a function Azure would refuse: it answers 404 here, so it must not go unnoticed. */
-function functionErrorLines(errors: FunctionError[]): string[] {
-  if (errors.length === 0) return [];
-  return [
-    `${errors.length} function(s) are in error and answer 404; the Azure Functions host refuses them too:`,
-    ...errors.map((error) => `  ${describeFunctionError(error)}`),
-    '',
-  ];
 }
 
 main().catch((error: unknown) => {

@@ -41,6 +41,13 @@ export const localDevOrigins = ['http://localhost:5173', 'http://127.0.0.1:5173'
 /** The role Event Grid's token carries locally when INCOMING_CALL_ROLE leaves it open. */
 export const localIncomingCallRole = 'IncomingCall.Deliver';
 
+/**
+ * The Azure Functions host's own request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT's default, 100 MB),
+ * not the app's MAX_REQUEST_BODY_BYTES: in Azure a body over the app's limit reaches the app, which answers
+ * its own 413 (problem+json, with its CORS headers), so it must here too.
+ */
+const azureHostBodyLimit = 104_857_600;
+
 /** The service's Event Grid webhook for incoming calls. */
 export const incomingCallsPath = '/api/callautomation/incoming-calls';
 
@@ -135,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const host: FunctionsHost = await startFunctionsHost({
       appRoot: options.appRoot,
       port,
-      maxRequestBodyBytes: Number(settings.MAX_REQUEST_BODY_BYTES ?? 65_536),
+      maxRequestBodyBytes: azureHostBodyLimit,
       allowedHosts: parseAllowedHosts(settings.LOCAL_ALLOWED_HOSTS),
       mounts: [
         // The web app is served by the app itself, at /api/app/ as in Azure; the root points there.

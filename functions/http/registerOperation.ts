@@ -100,7 +100,7 @@ async function answer<Op extends Operation>(
         : undefined,
     } as OperationCall<Op>;
     // After the inputs are known to be good: a request that changes nothing spends nothing.
-    if (caller && (operation.budget === 'acs' || operation.budget === 'pstn')) {
+    if (caller && operation.budget !== undefined && operation.budget !== 'tokens') {
       await services.budgets.take(caller, operation.budget);
     }
     return success(operation, await handler(call));

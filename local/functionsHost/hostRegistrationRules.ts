@@ -17,6 +17,18 @@ export function describeFunctionError(error: FunctionError): string {
   return `The '${error.name}' function is in error: ${error.message}`;
 }
 
+/**
+ * The refused functions in plain words, as the host's log and `npm start` print them: each answers 404
+ * here, so none may go unnoticed. No lines when there are none.
+ */
+export function functionErrorReport(errors: readonly FunctionError[]): string[] {
+  if (errors.length === 0) return [];
+  return [
+    `${errors.length} function(s) in error: not served here (404), and Azure refuses them too:`,
+    ...errors.map((error) => `  ${describeFunctionError(error)}`),
+  ];
+}
+
 // A letter, then up to 127 letters, digits, `_` or `-`; and not `host`, any case.
 const FUNCTION_NAME = /^[a-z][a-z0-9_-]{0,127}$/i;
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { CoreLogLevel } from './appRegistrations';
 import { createFunctionRegistry, type FunctionRegistry } from './functionRegistry';
 import { createFunctionsRequestListener, type Mount } from './functionsRequestListener';
-import { describeFunctionError, type FunctionError } from './hostRegistrationRules';
+import { functionErrorReport, type FunctionError } from './hostRegistrationRules';
 import { type FunctionApp, loadFunctionApp } from './loadFunctionApp';
 import { PortInUseError } from './portInUseError';
 import { readRoutePrefix } from './readRoutePrefix';
@@ -96,9 +96,7 @@ function logFunctions(log: (line: string) => void, url: string, registry: Functi
   for (const fn of registry.functions) {
     log(`  ${fn.name}: [${fn.methods.join(',')}] ${url}${prefix}/${fn.route}`);
   }
-  if (registry.errors.length === 0) return;
-  log(`${registry.errors.length} function(s) in error: not served here (404), and Azure refuses them too:`);
-  for (const error of registry.errors) log(`  ${describeFunctionError(error)}`);
+  for (const line of functionErrorReport(registry.errors)) log(line);
 }
 
 async function runAppTerminate(app: FunctionApp, log: (line: string) => void): Promise<void> {

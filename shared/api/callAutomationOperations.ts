@@ -271,7 +271,7 @@ export const callAutomationIntakeOperations = {
       schema: incomingCallsResponseSchema,
     },
     problems: [404],
-    budget: 'acs',
+    budget: 'incomingCalls',
     examples: [
       { status: 401, code: 'Unauthorized', summary: 'No bearer token.', caller: 'none' },
       {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RouteBudget } from '../budgets/callerBudgets';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -61,10 +62,11 @@ export interface Operation<
   /** Problem statuses beyond 400/413/415 (inputs), 401 (signed-in), 403 (admin) and 429 (budget). */
   problems?: readonly ProblemStatus[];
   /**
-   * The caller's budget it spends: `acs` (calls reaching ACS or Graph) and `pstn` (phone calls) are taken
-   * once per request before the handler; `tokens` is taken by the token service for each token ACS issues.
+   * The caller's budget it spends: `acs` (calls reaching ACS or Graph), `pstn` (phone calls) and
+   * `incomingCalls` (Event Grid's deliveries) are taken once per request before the handler; `tokens` is
+   * taken by the token service for each token ACS issues.
    */
-  budget?: 'acs' | 'pstn' | 'tokens';
+  budget?: RouteBudget | 'tokens';
   /** Valid-looking route parameter values, for replayed examples of problems that precede lookups. */
   exampleParams?: Record<string, string>;
   examples?: readonly ProblemExample[];

@@ -10,8 +10,13 @@ export const serviceOperations = {
     head: true,
     route: 'health',
     access: 'anonymous',
-    summary: 'Health of the service and its dependencies (503 when one is down).',
-    response: { status: 200, description: 'Every dependency is up.', schema: healthReportSchema },
+    summary:
+      'Health of the service and its dependencies: 503 when storage, ACS, the identity provider or secrets are down; `degraded` (200) when only an optional feature (Graph) is.',
+    response: {
+      status: 200,
+      description: 'Every required dependency is up (`ok`), or only an optional one is down (`degraded`).',
+      schema: healthReportSchema,
+    },
     problems: [503],
   }),
   apiExplorer: defineOperation({

@@ -1,13 +1,17 @@
 import type { Caller } from '../auth/caller';
 import type { BudgetHint, BudgetRule, SubjectBudget } from './subjectBudget';
 
-/** What a route spends: calls that reach ACS or Graph, or calls to the phone network. */
-export type RouteBudget = 'acs' | 'pstn';
+/**
+ * What a route spends: calls that reach ACS or Graph, calls to the phone network, or Event Grid's
+ * deliveries of incoming calls.
+ */
+export type RouteBudget = 'acs' | 'pstn' | 'incomingCalls';
 
 export interface BudgetLimits {
   tokensPerMinute: number;
   acsPerMinute: number;
   adminAcsPerMinute: number;
+  incomingCallsPerMinute: number;
   pstnPerHour: number;
 }
 
@@ -47,11 +51,25 @@ export function createCallerBudgets(budget: SubjectBudget, limits: BudgetLimits)
     code: 'PstnBudgetExceeded',
     describe: `At most ${limits.pstnPerHour} phone calls an hour may be placed by one subject.`,
   };
+  // Event Grid answers for the callers of every number: a user's budget would turn away a busy line's
+  // callers, no budget would let a leaked delivery token drive ACS without limit.
+  const incomingCalls: BudgetRule = {
+    name: 'incomingCalls',
+    limit: limits.incomingCallsPerMinute,
+    windowMs: minuteMs,
+    code: 'IncomingCallBudgetExceeded',
+    describe: `At most ${limits.incomingCallsPerMinute} incoming-call deliveries a minute are taken.`,
+  };
   const userAcs = acs(limits.acsPerMinute);
   const adminAcs = acs(limits.adminAcsPerMinute);
+  const ruleOf = (caller: Caller, kind: RouteBudget): BudgetRule => {
+    if (kind === 'pstn') return pstn;
+    if (kind === 'incomingCalls') return incomingCalls;
+    return caller.isAdmin ? adminAcs : userAcs;
+  };
   return {
     take: async (caller, kind) => {
-      await budget.take(caller.subjectId, kind === 'pstn' ? pstn : caller.isAdmin ? adminAcs : userAcs);
+      await budget.take(caller.subjectId, ruleOf(caller, kind));
     },
     takeTokenIssuance: (subjectId, hint) => budget.take(subjectId, tokens, hint),
   };

@@ -13,6 +13,11 @@ export type WindowVerdict =
  * plus the previous window's, weighted by how much of it the sliding window still covers. Unlike a fixed
  * window, a burst at the end of one window is still counted at the start of the next, so a subject cannot
  * get twice the limit through around a window boundary; it takes one row and no timestamps.
+ *
+ * What it guarantees, like a token bucket of `limit` refilled over `windowMs`: at most `limit` in a fixed
+ * window, and at most `limit * (1 + L / windowMs)` in any span of L <= windowMs. So a burst followed by
+ * requests as fast as admitted gets up to `2 * limit - 1` into one rolling window (it is not the exact
+ * count of the last `windowMs`; that needs a timestamp per request, or per slot, in the row).
  */
 export function admitOne(
   stored: WindowCounts | undefined,

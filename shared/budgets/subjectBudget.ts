@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { dependencyUnavailable, tooManyRequests } from '../errors/serviceError';
-import { backoffDelay } from '../retry/backoff';
+import { conflicted, retryOnConflict } from '../retry/retryOnConflict';
 import {
   asStorageUnavailable,
   isConflict,
@@ -55,44 +55,47 @@ export function createSubjectBudget(options: SubjectBudgetOptions): SubjectBudge
   const { table, clock, sleep } = options;
   const maxAttempts = options.maxAttempts ?? 50;
 
+  /** One read-decide-write; from a hint (`known`), a refusal or a lost write only means "read it". */
+  const attempt = async (partitionKey: string, rule: BudgetRule, known: BudgetHint | undefined) => {
+    try {
+      const row = known === undefined ? await readCounts(table, partitionKey, rule.name) : known;
+      const stored = row === 'absent' ? undefined : row;
+      const verdict = admitOne(stored?.counts, rule.limit, rule.windowMs, clock().getTime());
+      if (!verdict.admitted) {
+        // A refusal is never taken from a hint: the row may have been reset since.
+        if (known !== undefined) return conflicted;
+        throw tooManyRequests(rule.describe, {
+          retryAfterSeconds: Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
+          code: rule.code,
+        });
+      }
+      const entity = { partitionKey, rowKey: rule.name, ...verdict.next };
+      const written = stored
+        ? await table.updateEntity(entity, 'Replace', { etag: stored.etag })
+        : await table.createEntity(entity);
+      return { counts: verdict.next, etag: written.etag ?? '' };
+    } catch (error) {
+      if (!isConflict(error) && !isPreconditionFailed(error)) throw asStorageUnavailable(error);
+      // Another request spent from the same budget (or the hint was old): read it and try again.
+      return conflicted;
+    }
+  };
+
   return {
     async take(subjectId, rule, hint) {
       const partitionKey = tableKey(subjectId);
-      let known: BudgetHint | undefined = hint;
-      for (let attempt = 0; attempt < maxAttempts; attempt++) {
-        try {
-          const row = known === undefined ? await readCounts(table, partitionKey, rule.name) : known;
-          const stored = row === 'absent' ? undefined : row;
-          const verdict = admitOne(stored?.counts, rule.limit, rule.windowMs, clock().getTime());
-          if (!verdict.admitted) {
-            // A refusal is never taken from a hint: the row may have been reset since.
-            if (known !== undefined) {
-              known = undefined;
-              continue;
-            }
-            throw tooManyRequests(rule.describe, {
-              retryAfterSeconds: Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
-              code: rule.code,
-            });
-          }
-          const entity = { partitionKey, rowKey: rule.name, ...verdict.next };
-          const written = stored
-            ? await table.updateEntity(entity, 'Replace', { etag: stored.etag })
-            : await table.createEntity(entity);
-          return { counts: verdict.next, etag: written.etag ?? '' };
-        } catch (error) {
-          if (!isConflict(error) && !isPreconditionFailed(error)) throw asStorageUnavailable(error);
-          // Another request spent from the same budget (or the hint was old): read it and try again.
-          if (known !== undefined) {
-            known = undefined;
-            continue;
-          }
-          await sleep(backoffDelay(attempt, { baseMs: 2, maxMs: 50 }));
-        }
-      }
-      throw dependencyUnavailable('The budget of this subject is too busy; try again.', {
-        retryAfterSeconds: 1,
-        code: 'RateLimiterBusy',
+      // A hint that did not hold costs a read at once, with no wait: it was only out of date.
+      const hinted = hint === undefined ? conflicted : await attempt(partitionKey, rule, hint);
+      if (hinted !== conflicted) return hinted;
+      return retryOnConflict(() => attempt(partitionKey, rule, undefined), {
+        maxAttempts: hint === undefined ? maxAttempts : maxAttempts - 1,
+        backoff: { baseMs: 2, maxMs: 50 },
+        sleep,
+        exhausted: () =>
+          dependencyUnavailable('The budget of this subject is too busy; try again.', {
+            retryAfterSeconds: 1,
+            code: 'RateLimiterBusy',
+          }),
       });
     },
   };

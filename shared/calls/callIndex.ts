@@ -93,11 +93,14 @@ function toRow(entity: PartitionRow): CallIndexRow {
   };
 }
 
-/** Opaque to clients: where the next page starts, in the caller's own partition. */
-export function encodeContinuation(after: string): string {
-  return encodePageToken(after);
+/**
+ * Opaque to clients: where the next page starts, bound to the partition of the subject it was issued to,
+ * so that one caller's token is refused (400) on another's list instead of positioning it.
+ */
+export function encodeContinuation(subjectId: string, after: string): string {
+  return encodePageToken(after, { partitionKey: tableKey(subjectId) });
 }
 
-export function decodeContinuation(token: string): string {
-  return decodePageToken(token, { rowKeyPattern });
+export function decodeContinuation(subjectId: string, token: string): string {
+  return decodePageToken(token, { rowKeyPattern, partitionKey: tableKey(subjectId) });
 }

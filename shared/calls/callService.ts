@@ -220,7 +220,8 @@ export function createCallService(options: CallServiceOptions): CallService {
     },
 
     async list(caller, { limit, continuationToken }) {
-      const after = continuationToken === undefined ? undefined : decodeContinuation(continuationToken);
+      const after =
+        continuationToken === undefined ? undefined : decodeContinuation(caller.subjectId, continuationToken);
       const page = await index.page(caller.subjectId, { limit, ...(after ? { after } : {}) });
       const records = new Map<string, CallVersion | undefined>();
       await mapWithConcurrency(
@@ -241,7 +242,10 @@ export function createCallService(options: CallServiceOptions): CallService {
       }
       // Rows a failed or superseded write left behind go as they are met; never at the list's expense.
       await mapWithConcurrency(stale, storageFanOut, (row) => index.remove(row)).catch(() => undefined);
-      return { calls, ...(page.after ? { continuationToken: encodeContinuation(page.after) } : {}) };
+      return {
+        calls,
+        ...(page.after ? { continuationToken: encodeContinuation(caller.subjectId, page.after) } : {}),
+      };
     },
 
     async get(caller, callId) {

@@ -4,7 +4,7 @@ import type { StoredCall } from './call';
 import type { CallIndex } from './callIndex';
 import { isStaleRow, wantedRows } from './callIndexRows';
 import type { CallStore } from './callStore';
-import { backoffDelay } from '../retry/backoff';
+import { conflicted, retryOnConflict } from '../retry/retryOnConflict';
 import type { Clock } from '../time/clock';
 import { realSleep, type Sleep } from '../time/sleep';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
@@ -99,30 +99,38 @@ export function createCallWriter(options: CallWriterOptions): CallWriter {
 
     async update(callId, change, beforeWrite) {
       const written: IndexEntry[] = [];
-      for (let attempt = 0; attempt < maxAttempts; attempt++) {
-        const current = await store.read(callId);
-        if (!current) throw notFound('No such call.', { code: 'CallNotFound' });
-        const next = change(current.value);
-        if (next === undefined || isDeepStrictEqual(next, current.value)) return current.value;
-        await beforeWrite?.(next, current.value);
-        written.push(...(await putMissing(next, current.value, current.etag)));
-        if ((await store.replace(next, current.etag)) === undefined) {
-          await sleep(backoffDelay(attempt, { baseMs: 10, maxMs: 200 }));
-          continue;
-        }
-        const wanted = wantedRows(next);
-        const dropped = [...wantedRows(current.value)].map(([subjectId, rowKey]) => ({ subjectId, rowKey }));
-        const leftovers = [...dropped, ...written].filter(
-          (entry) => wanted.get(entry.subjectId) !== entry.rowKey,
-        );
-        // Housekeeping only: the change is made, and a row left over is skipped by lists and swept later.
-        await sweep(callId, leftovers).catch(() => undefined);
-        return next;
-      }
-      throw dependencyUnavailable('The call is being changed by many requests at once; try again.', {
-        retryAfterSeconds: 1,
-        code: 'CallBusy',
-      });
+      return retryOnConflict(
+        async () => {
+          const current = await store.read(callId);
+          if (!current) throw notFound('No such call.', { code: 'CallNotFound' });
+          const next = change(current.value);
+          if (next === undefined || isDeepStrictEqual(next, current.value)) return current.value;
+          await beforeWrite?.(next, current.value);
+          written.push(...(await putMissing(next, current.value, current.etag)));
+          if ((await store.replace(next, current.etag)) === undefined) return conflicted;
+          const wanted = wantedRows(next);
+          const dropped = [...wantedRows(current.value)].map(([subjectId, rowKey]) => ({
+            subjectId,
+            rowKey,
+          }));
+          const leftovers = [...dropped, ...written].filter(
+            (entry) => wanted.get(entry.subjectId) !== entry.rowKey,
+          );
+          // Housekeeping only: the change is made, and a row left over is skipped by lists and swept later.
+          await sweep(callId, leftovers).catch(() => undefined);
+          return next;
+        },
+        {
+          maxAttempts,
+          backoff: { baseMs: 10, maxMs: 200 },
+          sleep,
+          exhausted: () =>
+            dependencyUnavailable('The call is being changed by many requests at once; try again.', {
+              retryAfterSeconds: 1,
+              code: 'CallBusy',
+            }),
+        },
+      );
     },
 
     sweep,

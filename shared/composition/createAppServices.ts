@@ -179,7 +179,9 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   });
   const verifier = createBearerTokenVerifier({ ...config.auth, fetch: dependencies.fetch, clock });
 
-  // Cached: health is anonymous, and must not become a way to make us call the IdP or Graph.
+  // Cached: health is anonymous, and must not become a way to make us call the IdP, spend ACS quota
+  // or call Graph.
+  const acsProbe = cachedProbe(() => acs.probe(), 30_000, clock);
   const identityProviderProbe = cachedProbe(() => verifier.probe(), 30_000, clock);
   const graphProbe = onlineMeetings && cachedProbe(() => onlineMeetings.probe(), 300_000, clock);
   let callAutomation: CallAutomation | undefined;
@@ -292,27 +294,29 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     ready,
     health: () =>
       checkHealth({
-        storage: async () => {
-          try {
-            await tables.Subjects.getEntity('health', 'probe');
-          } catch (error) {
-            if (!isNotFound(error)) throw error;
-          }
+        required: {
+          storage: async () => {
+            try {
+              await tables.Subjects.getEntity('health', 'probe');
+            } catch (error) {
+              if (!isNotFound(error)) throw error;
+            }
+          },
+          acs: acsProbe,
+          identityProvider: identityProviderProbe,
+          secrets: async () => {
+            if (
+              config.acs.connection.kind === 'connectionString' &&
+              config.acs.connection.source === 'keyVault' &&
+              secrets
+            ) {
+              await secrets.get(config.acs.connection.secretName);
+              return 'up';
+            }
+            return 'skipped';
+          },
         },
-        acs: () => acs.probe(),
-        identityProvider: identityProviderProbe,
-        ...(graphProbe ? { graph: graphProbe } : {}),
-        secrets: async () => {
-          if (
-            config.acs.connection.kind === 'connectionString' &&
-            config.acs.connection.source === 'keyVault' &&
-            secrets
-          ) {
-            await secrets.get(config.acs.connection.secretName);
-            return 'up';
-          }
-          return 'skipped';
-        },
+        optional: graphProbe ? { graph: graphProbe } : {},
       }),
   };
 }

@@ -41,7 +41,12 @@ export interface AppConfig {
   };
   identities: { capPerSubject: number };
   contacts: { maxPending: number };
-  budgets: { acsPerMinute: number; adminAcsPerMinute: number; pstnPerHour: number };
+  budgets: {
+    acsPerMinute: number;
+    adminAcsPerMinute: number;
+    incomingCallsPerMinute: number;
+    pstnPerHour: number;
+  };
   calls: { maxInvitees: number; maxDurationHours: number; maxDaysAhead: number };
   /** Present when the service may create Teams meetings itself. */
   graph?: { baseUrl: string; organizerUserId: string };

@@ -186,6 +186,9 @@ export const appSettingsSchema = z.object({
   ADMIN_ACS_BUDGET_PER_MINUTE: integer(1, 100_000, 300).describe(
     'The same budget for callers with the admin role.',
   ),
+  INCOMING_CALL_BUDGET_PER_MINUTE: integer(1, 100_000, 120).describe(
+    'Incoming-call deliveries Event Grid may post per minute (`POST /api/callautomation/incoming-calls`, a budget of their own, across all instances); over it, 429.',
+  ),
   PSTN_CALLS_PER_HOUR: integer(0, 100_000, 10).describe(
     'Phone calls (outbound or added to a call) one subject may place per hour, across all instances; 0: none.',
   ),

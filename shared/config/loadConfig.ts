@@ -79,6 +79,7 @@ function toAppConfig(settings: AppSettings): AppConfig {
     budgets: {
       acsPerMinute: settings.SUBJECT_ACS_BUDGET_PER_MINUTE,
       adminAcsPerMinute: settings.ADMIN_ACS_BUDGET_PER_MINUTE,
+      incomingCallsPerMinute: settings.INCOMING_CALL_BUDGET_PER_MINUTE,
       pstnPerHour: settings.PSTN_CALLS_PER_HOUR,
     },
     calls: {

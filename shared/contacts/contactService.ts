@@ -3,7 +3,7 @@ import type { AuditAction } from '../audit/auditEvent';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { storageFanOut } from '../concurrency/storageFanOut';
 import { badRequest, conflict, dependencyUnavailable, notFound } from '../errors/serviceError';
-import { backoffDelay } from '../retry/backoff';
+import { conflicted, retryOnConflict } from '../retry/retryOnConflict';
 import { tableKey } from '../storage/tableKey';
 import type { Versioned } from '../storage/versioned';
 import { systemClock, type Clock } from '../time/clock';
@@ -84,6 +84,7 @@ export function createContactService(options: ContactServiceOptions): ContactSer
       retryAfterSeconds: 1,
       code: 'ContactBusy',
     });
+  const retrying = { maxAttempts, backoff: { baseMs: 5, maxMs: 100 }, sleep, exhausted: contention };
 
   /**
    * Makes both subjects' rows show what the pair row says. Each write is unconditional, so a write from an
@@ -118,7 +119,7 @@ export function createContactService(options: ContactServiceOptions): ContactSer
   ): Promise<{ pair: OrientedPair; changed: boolean }> => {
     const [mineKey, theirKey] = [keyOf(subjectId), keyOf(other)];
     const mineIsLow = mineKey < theirKey;
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    return retryOnConflict(async () => {
       const current = await store.readPair(mineKey, theirKey);
       const oriented = current ? orient(current.value, mineIsLow) : emptyPair(subjectId, other, clock);
       const decided = decide(oriented);
@@ -126,12 +127,9 @@ export function createContactService(options: ContactServiceOptions): ContactSer
       const candidate = decided && unorient(decided, mineIsLow);
       const next = candidate && !isEmpty(candidate) ? candidate : undefined;
       if (next) await beforeWrite?.(orient(next, mineIsLow));
-      if (await writePair(mineKey, theirKey, current, next)) {
-        return { pair: next ? orient(next, mineIsLow) : emptyPair(subjectId, other, clock), changed: true };
-      }
-      await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 100 }));
-    }
-    throw contention();
+      if (!(await writePair(mineKey, theirKey, current, next))) return conflicted;
+      return { pair: next ? orient(next, mineIsLow) : emptyPair(subjectId, other, clock), changed: true };
+    }, retrying);
   };
 
   const writePair = async (
@@ -161,7 +159,7 @@ export function createContactService(options: ContactServiceOptions): ContactSer
   const holdPendingPlace = async (subjectId: string, other: string): Promise<void> => {
     const owner = keyOf(subjectId);
     const target = keyOf(other);
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    await retryOnConflict(async () => {
       const current = await store.readPending(owner);
       const now = clock().getTime();
       let entries = current?.value ?? [];
@@ -177,10 +175,8 @@ export function createContactService(options: ContactServiceOptions): ContactSer
         }
         entries = [...entries, { key: target, at: now }];
       }
-      if ((await store.writePending(owner, entries, current?.etag)) !== undefined) return;
-      await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 100 }));
-    }
-    throw contention();
+      return (await store.writePending(owner, entries, current?.etag)) === undefined ? conflicted : true;
+    }, retrying);
   };
 
   /**
@@ -202,14 +198,12 @@ export function createContactService(options: ContactServiceOptions): ContactSer
   const releasePendingPlace = async (subjectId: string, other: string): Promise<void> => {
     const owner = keyOf(subjectId);
     const target = keyOf(other);
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    await retryOnConflict(async () => {
       const current = await store.readPending(owner);
-      if (!current?.value.some((entry) => entry.key === target)) return;
+      if (!current?.value.some((entry) => entry.key === target)) return true;
       const entries = current.value.filter((entry) => entry.key !== target);
-      if ((await store.writePending(owner, entries, current.etag)) !== undefined) return;
-      await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 100 }));
-    }
-    throw contention();
+      return (await store.writePending(owner, entries, current.etag)) === undefined ? conflicted : true;
+    }, retrying);
   };
 
   const record = (action: AuditAction, actor: string, subjectId: string) =>

@@ -189,11 +189,14 @@ describe('the index', () => {
     expect(isStaleRow(row({}), undefined, 1001 + orphanGraceMs)).toBe(true);
   });
 
-  it('round-trips its continuation tokens and refuses others', () => {
+  it('round-trips its continuation tokens and refuses others, and those of another subject', () => {
     const key = indexRowKey({ ...call, startsAt: iso(hour) });
-    expect(decodeContinuation(encodeContinuation(key))).toBe(key);
-    expect(() => decodeContinuation(encodeContinuation('2_x'))).toThrow(
+    expect(decodeContinuation('alice', encodeContinuation('alice', key))).toBe(key);
+    expect(() => decodeContinuation('alice', encodeContinuation('alice', '2_x'))).toThrow(
       expect.objectContaining({ status: 400 }),
+    );
+    expect(() => decodeContinuation('bob', encodeContinuation('alice', key))).toThrow(
+      expect.objectContaining({ status: 400, code: 'InvalidContinuationToken' }),
     );
   });
 });

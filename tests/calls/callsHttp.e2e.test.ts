@@ -364,7 +364,7 @@ describe('sharing at scale', () => {
     expect(final.invitees.map((i) => i.subjectId).sort()).toEqual([...invitees].sort());
   });
 
-  it('pages 25 calls in startsAt order with an opaque continuation token', async () => {
+  it('pages 25 calls in startsAt order with an opaque continuation token only its caller can use', async () => {
     const [alice, bob] = await Promise.all([user('alice'), user('bob')]);
     const offsets = Array.from({ length: 25 }, (_, i) => ((i * 7) % 25) + 1);
     const created = await Promise.all(
@@ -386,6 +386,15 @@ describe('sharing at scale', () => {
     } while (continuationToken);
     expect(pages.map((page) => page.length)).toEqual([10, 10, 5]);
     expect(pages.flat()).toEqual(expected);
+
+    // Bob's token is his: on Alice's list (the same calls, so the same row keys) it is refused.
+    const first = await call('GET', '/calls?limit=10', bob);
+    const bobsToken = encodeURIComponent(String(first.body.continuationToken));
+    expect((await call('GET', `/calls?limit=10&continuationToken=${bobsToken}`, bob)).status).toBe(200);
+    expect(await call('GET', `/calls?limit=10&continuationToken=${bobsToken}`, alice)).toMatchObject({
+      status: 400,
+      body: { code: 'InvalidContinuationToken' },
+    });
   });
 });
 

@@ -3,7 +3,11 @@ import { startLocalService, type LocalService } from '../support/localService';
 
 let service: LocalService;
 beforeAll(async () => {
-  service = await startLocalService({ SUBJECT_ACS_BUDGET_PER_MINUTE: '3', ADMIN_ACS_BUDGET_PER_MINUTE: '6' });
+  service = await startLocalService({
+    SUBJECT_ACS_BUDGET_PER_MINUTE: '3',
+    ADMIN_ACS_BUDGET_PER_MINUTE: '6',
+    INCOMING_CALL_BUDGET_PER_MINUTE: '5',
+  });
 });
 afterAll(() => service.stop());
 
@@ -31,5 +35,35 @@ describe('the per-subject ACS budget', () => {
   it('is the subject’s own: another user is not held back by it', async () => {
     const token = await service.signIn('bystander');
     expect((await service.request('POST', '/api/calls', { token, body: {} })).status).toBe(201);
+  });
+});
+
+describe('the incoming-call budget', () => {
+  it('is Event Grid’s own, not a user’s: 5 deliveries a minute here, then 429', async () => {
+    // Not `event-grid`, the subject npm start's own subscription handshake already spent one delivery of.
+    const token = await service.signIn('event-grid-2', { roles: ['IncomingCall.Deliver'] });
+    // An event the service does not take: answered with 200 and ignored, and it reaches no ACS.
+    const delivery = () =>
+      service.request<{ ignored?: number; code?: string }>('POST', '/api/callautomation/incoming-calls', {
+        token,
+        headers: { 'aeg-event-type': 'Notification' },
+        body: [
+          {
+            id: crypto.randomUUID(),
+            subject: 'elsewhere',
+            eventType: 'Contoso.Other',
+            eventTime: new Date(0).toISOString(),
+            data: {},
+            dataVersion: '1',
+          },
+        ],
+      });
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await delivery());
+    // More than a user's 3 a minute get through.
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(answers[0]!.body).toMatchObject({ ignored: 1 });
+    expect(answers[5]!.body).toMatchObject({ code: 'IncomingCallBudgetExceeded' });
+    expect(Number(answers[5]!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

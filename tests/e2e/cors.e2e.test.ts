@@ -36,6 +36,22 @@ describe('CORS', () => {
     expect(response.headers.get('vary')).toMatch(/Origin/);
   });
 
+  it('lets the allowed origin read a 413 for a body over MAX_REQUEST_BODY_BYTES: the app answers it, as in Azure', async () => {
+    const token = await configured.signIn('cors-large');
+    const tooLarge = await configured.request('POST', '/api/token', {
+      token,
+      headers: { origin: appOrigin },
+      body: { scopes: ['voip'], padding: 'x'.repeat(70_000) },
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toMatchObject({ code: 'PayloadTooLarge' });
+    expect(tooLarge.headers.get('access-control-allow-origin')).toBe(appOrigin);
+    // A path no function serves is the host's own 404, as in Azure: no function, so no CORS headers.
+    const unknown = await configured.request('GET', '/api/no-such-route', { headers: { origin: appOrigin } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('grants nothing to another origin, or for a method the route does not have', async () => {
     const stranger = await preflight(configured, 'https://evil.example');
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();

@@ -6,7 +6,9 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lazyFileOf } from '../../build/bundleFunctionApp';
 import { functionAppLayout } from '../../build/functionAppLayout';
 import { repoRoot } from '../support/localService';
 
@@ -93,6 +95,42 @@ describe('the package', () => {
     expect(readFileSync(path.join(site, 'host.json'), 'utf8')).toBe(
       readFileSync(path.join(repoRoot, 'host.json'), 'utf8'),
     );
+  });
+
+  it('is described as it is: the READMEs give its size, zipped and not, and name every package loaded on first use', () => {
+    const files = filesUnder(site);
+    const megabytes = (bytes: number) => bytes / 1024 / 1024;
+    const unzipped = megabytes(files.reduce((sum, file) => sum + statSync(path.join(site, file)).size, 0));
+    // Deflate, as a zip holds each file (azd zips with deflate); headers are a few KB more.
+    const zipped = megabytes(
+      files.reduce((sum, file) => sum + deflateRawSync(readFileSync(path.join(site, file))).length, 0),
+    );
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const paragraph = (text: string, title: string) =>
+      (new RegExp(`\\*\\*${title}\\.\\*\\*[^]*?\\n\\n`).exec(text)?.[0] ?? '').replace(/\s+/g, ' ');
+    const deployed = paragraph(readme, 'What is deployed');
+    const infraReadme = readFileSync(path.join(repoRoot, 'infra/README.md'), 'utf8');
+    const appPackage = paragraph(infraReadme, 'The app package');
+    for (const text of [deployed, appPackage]) {
+      const [said, saidZipped] = [...text.matchAll(/about (\d+) MB/g)].map((match) => Number(match[1]));
+      expect(said, text).toBeDefined();
+      expect(
+        Math.abs(said! - unzipped),
+        `about ${said} MB said, ${unzipped.toFixed(1)} MB measured`,
+      ).toBeLessThan(1);
+      expect(
+        Math.abs(saidZipped! - zipped),
+        `about ${saidZipped} MB said, ${zipped.toFixed(1)} MB measured`,
+      ).toBeLessThan(0.6);
+    }
+    const lazyFiles = files.filter(
+      (file) => file.startsWith(`${functionAppLayout.lazyDir}${path.sep}`) && file.endsWith('.js'),
+    );
+    const named = [...deployed.matchAll(/`(@azure\/[a-z-]+)`/g)].map((match) => lazyFileOf(match[1]!));
+    expect(named.sort()).toEqual(lazyFiles.sort());
+    // infra/README.md counts them: a package more or less changes what it says.
+    expect(lazyFiles).toHaveLength(7);
+    expect(appPackage).toContain('seven packages loaded on first use');
   });
 
   it('requires nothing but its own files, Node built-ins and the worker-provided @azure/functions-core', () => {
