@@ -9,7 +9,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Health of the service and its dependencies (503 when one is down). */
+    /** Health of the service and its dependencies: 503 when storage, ACS, the identity provider or secrets are down; `degraded` (200) when only an optional feature (Graph) is. */
     get: operations['health'];
     put?: never;
     post?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
       };
     };
-    /** Health of the service and its dependencies (503 when one is down). */
+    /** Health of the service and its dependencies: 503 when storage, ACS, the identity provider or secrets are down; `degraded` (200) when only an optional feature (Graph) is. */
     head: operations['healthHead'];
     patch?: never;
     trace?: never;
@@ -1488,7 +1488,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every dependency is up. */
+      /** @description Every required dependency is up (`ok`), or only an optional one is down (`degraded`). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1496,7 +1496,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            status: 'ok' | 'unhealthy';
+            status: 'ok' | 'degraded' | 'unhealthy';
             checks: {
               [key: string]: {
                 /** @enum {string} */
@@ -1527,7 +1527,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every dependency is up. */
+      /** @description Every required dependency is up (`ok`), or only an optional one is down (`degraded`). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1535,7 +1535,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            status: 'ok' | 'unhealthy';
+            status: 'ok' | 'degraded' | 'unhealthy';
             checks: {
               [key: string]: {
                 /** @enum {string} */
