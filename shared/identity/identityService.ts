@@ -6,7 +6,13 @@ import type { AuditLog } from '../audit/auditLog';
 import { conflict, dependencyUnavailable, forbidden, notFound } from '../errors/serviceError';
 import type { IdentityRecord, SubjectIdentity } from './identityRecords';
 import type { Versioned } from '../storage/versioned';
-import type { DefaultEntity, IdentityStore, SlotEntity } from './identityStore';
+import type {
+  DefaultEntity,
+  IdentityMetaEntity,
+  IdentityStore,
+  LinkEntity,
+  SlotEntity,
+} from './identityStore';
 import { backoffDelay } from '../retry/backoff';
 import { systemClock, type Clock } from '../time/clock';
 import { realSleep, type Sleep } from '../time/sleep';
@@ -86,6 +92,9 @@ export interface LinkRequest {
   communicationUserId: string;
   subjectId: string;
 }
+
+/** Conditional writes of one default row before a removal gives up on a row that keeps changing. */
+const defaultRowAttempts = 10;
 
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const { store, acs, audit } = options;
@@ -268,16 +277,40 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     }
   };
 
-  /** Points the subject's default at its oldest remaining identity, or clears it. */
+  /**
+   * Moves the subject's default off `removedId`, to its oldest other identity that is not a service one (those
+   * belong to admins: a user's plain revoke must never reach them), or clears it. Runs while the links are
+   * still there, so a revocation of the removed identity meanwhile still finds this row. Every write is
+   * conditioned on the ETag just read: a token cached into the row meanwhile (a miss that read the row before)
+   * makes the write lose, and the row is read again; a row that keeps changing fails the removal (503, the
+   * client retries) rather than stay pointing at, and serving tokens of, an identity no longer the subject's.
+   */
   const repairDefault = async (subjectId: string, removedId: string) => {
-    const { links, default: current, slots } = await store.readSubject(subjectId);
-    if (!current || current.value.communicationUserId !== removedId) return;
-    const next = links
-      .filter((link) => link.communicationUserId !== removedId)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
-    if (next) {
+    const kinds = new Map<string, IdentityMetaEntity['kind'] | undefined>();
+    const isService = async (communicationUserId: string) => {
+      if (!kinds.has(communicationUserId))
+        kinds.set(communicationUserId, (await store.readMeta(communicationUserId))?.kind);
+      return kinds.get(communicationUserId) === 'service';
+    };
+    for (let attempt = 0; attempt < defaultRowAttempts; attempt++) {
+      const { links, default: current, slots } = await store.readSubject(subjectId);
+      if (!current || current.value.communicationUserId !== removedId) return;
+      const candidates = links
+        .filter((link) => link.communicationUserId !== removedId)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      let next: LinkEntity | undefined;
+      for (const candidate of candidates) {
+        if (!(await isService(candidate.communicationUserId))) {
+          next = candidate;
+          break;
+        }
+      }
+      if (!next) {
+        if (await store.deleteDefault(subjectId, current.etag)) return;
+        continue;
+      }
       // Another identity: none of the cached tokens belong to it.
-      await store.replaceDefault(
+      const moved = await store.replaceDefault(
         {
           ...current.value,
           state: 'ready',
@@ -287,24 +320,32 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         },
         current.etag,
       );
+      if (!moved) continue;
       // The default has a place of its own under the cap: the promoted identity gives its slot back.
-      const slot = slots.find((held) => held.value.communicationUserId === next.communicationUserId);
+      const promoted = next.communicationUserId;
+      const slot = slots.find((held) => held.value.communicationUserId === promoted);
       if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
-    } else {
-      await store.deleteDefault(subjectId, current.etag);
+      return;
     }
+    throw dependencyUnavailable('The default identity is changing under many requests; try again.', {
+      retryAfterSeconds: 1,
+      code: 'DefaultIdentityBusy',
+    });
   };
 
   /**
-   * On a user's way out (remove, erase): deletes the identity in ACS and its meta when no subject is left on
-   * it. A service identity stays, with or without subjects: it belongs to the admins who made it.
+   * On a user's way out (remove, erase): deletes the identity in ACS and its meta when no subject but this one
+   * is linked to it. Runs before this subject's link goes, so a retry after a failure here (ACS down) still
+   * finds the identity by that link and finishes. A service identity stays, with or without subjects: it
+   * belongs to the admins who made it.
    */
-  const deleteIfOrphaned = async (actor: string, communicationUserId: string) => {
+  const deleteIfOnlyTheirs = async (subjectId: string, communicationUserId: string) => {
     if ((await store.readMeta(communicationUserId))?.kind === 'service') return;
-    if ((await store.subjectsOf(communicationUserId, 1)).length > 0) return;
+    const linked = await store.subjectsOf(communicationUserId, 2);
+    if (linked.some((other) => other !== subjectId)) return;
     await deleteInAcs(communicationUserId);
     await store.deleteMeta(communicationUserId);
-    await audit.record({ action: 'identity.deleted', actor, communicationUserId });
+    await audit.record({ action: 'identity.deleted', actor: subjectId, communicationUserId });
   };
 
   const deleteInAcs = async (communicationUserId: string) => {
@@ -312,9 +353,13 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     await acs.deleteIdentity(communicationUserId);
   };
 
+  /**
+   * The default moves first, then the link goes: a crash in between leaves the link, so a retry finds it and
+   * finishes, never a default pointing at an identity the subject is no longer linked to.
+   */
   const unlinkEverywhere = async (actor: string, subjectId: string, communicationUserId: string) => {
-    await store.unlink(subjectId, communicationUserId);
     await repairDefault(subjectId, communicationUserId);
+    await store.unlink(subjectId, communicationUserId);
     await audit.record({ action: 'identity.unlinked', actor, subjectId, communicationUserId });
   };
 
@@ -418,8 +463,10 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       if (!(await store.readLink(subjectId, communicationUserId))) {
         throw notFound('The caller has no such identity.', { code: 'IdentityNotFound' });
       }
+      // The default moves off it before it is deleted; the link goes last (see deleteIfOnlyTheirs).
+      await repairDefault(subjectId, communicationUserId);
+      await deleteIfOnlyTheirs(subjectId, communicationUserId);
       await unlinkEverywhere(subjectId, subjectId, communicationUserId);
-      await deleteIfOrphaned(subjectId, communicationUserId);
       const { slots } = await store.readSubject(subjectId);
       const slot = slots.find((held) => held.value.communicationUserId === communicationUserId);
       if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
@@ -427,18 +474,23 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
     async eraseSubject(subjectId) {
       const { links, default: current, slots } = await store.readSubject(subjectId);
-      for (const link of links) {
-        await store.unlink(subjectId, link.communicationUserId);
-        await deleteIfOrphaned(subjectId, link.communicationUserId);
-      }
-      // A default row pointing at an identity with no link left (a crash mid-creation).
+      // A default row pointing at an identity with no link (a crash mid-creation): that identity goes while
+      // the row still names it, so a retry after a failure here still finds it. Such a row is not ready,
+      // so nothing is served from it meanwhile.
       const pendingId = current?.value.communicationUserId;
       if (pendingId && !links.some((link) => link.communicationUserId === pendingId)) {
+        await deleteIfOnlyTheirs(subjectId, pendingId);
         await store.unlink(subjectId, pendingId);
-        await deleteIfOrphaned(subjectId, pendingId);
+      }
+      // Then the default row, before any linked identity is deleted: from here on no token of the subject is
+      // served from it, even if the erasure fails part-way. Each identity goes before its link does, so a
+      // retry finds what is left by the links.
+      if (current) await store.deleteDefault(subjectId);
+      for (const link of links) {
+        await deleteIfOnlyTheirs(subjectId, link.communicationUserId);
+        await store.unlink(subjectId, link.communicationUserId);
       }
       for (const slot of slots) await store.deleteSlot(subjectId, slot.value.index);
-      if (current) await store.deleteDefault(subjectId);
       await audit.record({ action: 'subject.erased', actor: subjectId, subjectId });
     },
 
