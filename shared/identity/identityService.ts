@@ -122,7 +122,23 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
    * request takes the claim over (ETag) and creates a new identity; the first one stays in ACS with no
    * mapping (ACS identities cannot be listed, so it cannot be found to delete), and a token it came with was
    * never handed out. A claimant that finds its claim taken over at step 3 deletes the identity it created
-   * (and the rows it wrote beside) and adopts the other.
+   * (and the rows it wrote beside) and adopts the other. A revocation while the row is "created" resets the
+   * row (see tokens/defaultRowTokens.ts), so step 4 loses its ETag race and finishes without the first token.
+   *
+   * A first token is therefore 5 dependency rounds in series, against the speed issue's target of 4: the
+   * default row read (tokenService: a hit must be that one read, so nothing is written before it shows there
+   * is no row), the claim beside the budget (1), ACS (2), the created row beside the identity's rows (3), the
+   * link and ready row beside the audit (4). Each is ordered after the one before for a reason that a fourth
+   * round would give up:
+   *   - claim before ACS: the insert is the only thing that makes creation exactly-once across instances;
+   *     a second ACS identity could not be found again to undo it (identities cannot be listed);
+   *   - ACS before 3: the id exists only once ACS answers, and every row of 3 and 4 is keyed by or names it;
+   *   - 3 before 4: the reverse link and meta are how admins find, revoke and delete the identity and how a
+   *     revocation finds the subject's row; the forward link authorizes it and the ready row serves it. Writing
+   *     3 and 4 together would, on a crash or a failure of one write, leave a servable ready row for an
+   *     identity with no meta and no reverse link: 404 to an admin's revoke or delete, invisible to every
+   *     revocation by identity, and nothing that would ever write the missing rows (a hit is one read). Today
+   *     the "created" row written in 3 is what lets the next request finish such a creation.
    */
   const ensureDefault = async (
     subjectId: string,
