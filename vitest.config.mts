@@ -6,8 +6,7 @@ import { defineConfig } from 'vitest/config';
  * the local host, usually in its own process. `npm test` runs all three.
  */
 const unit = [
-  'tests/{api,structure,config,infra,concurrency,docs,http}/**/*.test.ts',
-  'tests/budgets/slidingWindow.test.ts',
+  'tests/{api,structure,config,infra,concurrency,docs,http,budgets,bench}/**/*.test.ts',
   'tests/calls/callRules.test.ts',
   'tests/callAutomation/rules/**/*.test.ts',
   'tests/tokenCache/{aesGcmEnvelope,tokenCacheKey}.test.ts',

@@ -160,11 +160,19 @@ function cpuTable(scenarios: ScenarioResult[]): string {
 /** What one request costs in dependency calls, counted one request at a time. */
 function traceTable(traces: DependencyTrace[]): string {
   return markdownTable(
-    ['dependency calls per request', 'Table calls', 'in series', 'ACS calls', 'Table calls by kind'],
+    [
+      'dependency calls per request',
+      'Table calls',
+      'Table rounds in series',
+      'rounds in series with ACS',
+      'ACS calls',
+      'Table calls by kind',
+    ],
     traces.map((trace) => [
       trace.scenario,
       trace.tableCallsPerRequest.toFixed(1),
       trace.serialTableRoundTrips.toFixed(1),
+      trace.serialDependencyRounds.toFixed(1),
       Object.values(trace.acsCallsPerRequest)
         .reduce((sum, count) => sum + count, 0)
         .toFixed(1),

@@ -20,7 +20,7 @@ import { machineInfo } from './machineInfo';
 import { progress } from './progress';
 import { environment, runProfiledScenarios, runScenarios } from './scenarios/runScenarios';
 import type { Scenario } from './scenarios/scenario';
-import { scenarioIds, scenarioSet, type ScenarioInputs } from './scenarios/scenarioSet';
+import { baselineScenarioId, scenarioIds, scenarioSet, type ScenarioInputs } from './scenarios/scenarioSet';
 import { seedCalls, type SeededCalls } from './scenarios/seededCalls';
 import { seedUsers, type SeededUsers } from './scenarios/seededUsers';
 import { ShrinkingExpiry } from './scenarios/shrinkingExpiry';
@@ -61,7 +61,15 @@ export async function runBench(options: BenchOptions, group: ChildProcessGroup):
   const inputs = await seed(options, stack, wanted, measured.skipped);
   await measureLoad(options, stack, inputs, wanted, measured);
   if (options.baseline && wanted.includes('first-token')) {
-    measured.scenarios.push(await measureBaselineFirstToken(options, options.baseline, stack, measured));
+    // A comparison only: a baseline that cannot be built or run is reported as skipped, and the rest of the
+    // run (and its report) goes on.
+    try {
+      measured.scenarios.push(await measureBaselineFirstToken(options, options.baseline, stack, measured));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      measured.skipped.push(`first-token baseline at ${options.baseline}: ${reason}`);
+      progress(`baseline skipped: ${reason}`);
+    }
   }
 
   if (isSelected(options, 'what-if') && wanted.includes('token-hit')) {
@@ -133,7 +141,7 @@ async function measureBaselineFirstToken(
       );
       const scenario = {
         ...firstTokenScenario(bearers),
-        id: 'first-token-baseline',
+        id: baselineScenarioId,
         name: `token: first (new user), at ${rev}`,
       };
       progress(`scenario: ${scenario.name}`);

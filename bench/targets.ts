@@ -1,4 +1,5 @@
 import type { BenchResults, ScenarioResult, TargetStatus } from './benchResults';
+import { baselineScenarioId } from './scenarios/scenarioSet';
 import type { DependencyTrace } from './trace/dependencyTrace';
 
 type Measured = Omit<BenchResults, 'targets'>;
@@ -15,7 +16,7 @@ export function evaluateTargets(results: Measured): TargetStatus[] {
   const hit = loaded('token-hit');
   const miss = loaded('token-miss');
   const first = loaded('first-token');
-  const baseline = loaded('first-token-baseline');
+  const baseline = loaded(baselineScenarioId);
   const hitTrace = trace('token-hit');
   const missTrace = trace('token-miss');
   const firstTrace = trace('first-token');
@@ -28,10 +29,10 @@ export function evaluateTargets(results: Measured): TargetStatus[] {
   const hitCpu = hit?.cpuMsPerRequest.host;
   const importMs = results.coldStart?.importTime.medianMs;
   const spawnMs = results.coldStart?.spawnToHealthy.medianMs;
-  const failures = results.scenarios.reduce(
-    (total, entry) => total + entry.load.errors + entry.load.non2xx,
-    0,
-  );
+  // This build's scenarios only: the baseline build's errors are its own (shown with its speed-up).
+  const ours = results.scenarios.filter((entry) => entry.id !== baselineScenarioId);
+  const failures = ours.reduce((total, entry) => total + entry.load.errors + entry.load.non2xx, 0);
+  const baselineFailures = baseline ? baseline.load.errors + baseline.load.non2xx : 0;
   return [
     {
       target: 'cache hit: 1 Table call and 0 ACS calls per request (trace)',
@@ -57,7 +58,9 @@ export function evaluateTargets(results: Measured): TargetStatus[] {
     },
     {
       target: 'cache miss: <= 3 Table rounds in series (trace)',
-      actual: fixed(missTrace?.serialTableRoundTrips, 2, ''),
+      actual: missTrace
+        ? `${missTrace.serialTableRoundTrips.toFixed(2)} (${missTrace.serialDependencyRounds.toFixed(2)} dependency rounds with ACS)`
+        : 'not measured',
       met: missTrace ? missTrace.serialTableRoundTrips <= 3 : undefined,
     },
     {
@@ -66,17 +69,20 @@ export function evaluateTargets(results: Measured): TargetStatus[] {
       met: missAloneRatio === undefined ? undefined : missAloneRatio <= 1.5,
     },
     {
-      target: 'first token: <= 4 Table rounds in series and <= 1 ACS call (trace)',
+      // Table and ACS calls together, as the issue counts them: an ACS round trip is waited for like any other.
+      target: 'first token: <= 4 dependency rounds in series (Table and ACS, trace) and <= 1 ACS call',
       actual: firstTrace
-        ? `${firstTrace.serialTableRoundTrips.toFixed(2)} rounds, ${acsPerRequest(firstTrace).toFixed(2)} ACS`
+        ? `${firstTrace.serialDependencyRounds.toFixed(2)} rounds (${firstTrace.serialTableRoundTrips.toFixed(2)} Table), ${acsPerRequest(firstTrace).toFixed(2)} ACS`
         : 'not measured',
-      met: firstTrace ? firstTrace.serialTableRoundTrips <= 4 && acsPerRequest(firstTrace) <= 1 : undefined,
+      met: firstTrace ? firstTrace.serialDependencyRounds <= 4 && acsPerRequest(firstTrace) <= 1 : undefined,
     },
     {
       target: `first token req/s >= 2.5 × the baseline build's, same run`,
       actual: baseline
-        ? `${fixed(firstSpeedup, 2, '×')} (${first?.load.requestsPerSecond.toFixed(0)} vs ${baseline.load.requestsPerSecond.toFixed(0)})`
-        : 'no baseline run',
+        ? `${fixed(firstSpeedup, 2, '×')} (${first?.load.requestsPerSecond.toFixed(0)} vs ${baseline.load.requestsPerSecond.toFixed(0)}${baselineFailures > 0 ? `; the baseline had ${baselineFailures} errors + non-2xx` : ''})`
+        : results.options.baseline
+          ? 'no baseline run (see Skipped)'
+          : 'no baseline run (--baseline none)',
       met: firstSpeedup === undefined ? undefined : firstSpeedup >= 2.5,
     },
     {
@@ -98,9 +104,9 @@ export function evaluateTargets(results: Measured): TargetStatus[] {
       met: miss && hit ? miss.acsCallsPerRequest >= 0.95 && hit.acsCallsPerRequest <= 0.05 : undefined,
     },
     {
-      target: 'no errors or non-2xx in any scenario',
+      target: 'no errors or non-2xx in any scenario of this build',
       actual: String(failures),
-      met: results.scenarios.length === 0 ? undefined : failures === 0,
+      met: ours.length === 0 ? undefined : failures === 0,
     },
     {
       target: 'no 5xx other than 503 under injected ACS 429s',

@@ -22,6 +22,11 @@ export interface BaselineBuild {
  * stop the build (tsc still emits).
  */
 export async function buildBaseline(rev: string): Promise<BaselineBuild> {
+  await run('git', ['-C', repoRoot, 'cat-file', '-e', `${rev}^{commit}`]).catch(() => {
+    throw new Error(
+      `commit ${rev} is not in this clone (a shallow clone?): \`git fetch --unshallow\` brings it, \`--baseline none\` skips it`,
+    );
+  });
   const appRoot = join(mkdtempSync(join(tmpdir(), 'acs-bench-baseline-')), 'app');
   await run('git', ['-C', repoRoot, 'worktree', 'add', '--detach', appRoot, rev]);
   symlinkSync(resolve(repoRoot, 'node_modules'), join(appRoot, 'node_modules'), 'dir');

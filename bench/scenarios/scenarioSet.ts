@@ -11,6 +11,12 @@ import { tokenMissScenario } from './tokenMissScenario';
 
 export const scenarioIds = ['token-miss', 'token-hit', 'first-token', 'my-calls', 'join'] as const;
 
+/**
+ * The first-token scenario run against a build of an earlier commit: a comparison, not a scenario of this
+ * build, so its errors are not this build's.
+ */
+export const baselineScenarioId = 'first-token-baseline';
+
 export interface ScenarioInputs {
   hostUrl: string;
   users: SeededUsers;

@@ -1,6 +1,7 @@
 import { acsRequestsBetween, readAcsRequestCounts } from '../acsRequestCounts';
 import type { Scenario } from '../scenarios/scenario';
-import type { TableCall, TableCallRecorder } from './tableCallRecorder';
+import type { AcsCallRecorder } from './acsCallRecorder';
+import type { TableCallRecorder } from './tableCallRecorder';
 
 export interface DependencyTrace {
   scenario: string;
@@ -10,28 +11,37 @@ export interface DependencyTrace {
   tableCallsPerRequest: number;
   /** Groups of Table calls that do not overlap: round trips made one after another. */
   serialTableRoundTrips: number;
+  /**
+   * The same over Table and ACS calls together: the dependency rounds the request waited for one after
+   * another (what the speed issue's "dependency rounds in series" counts).
+   */
+  serialDependencyRounds: number;
   acsCallsPerRequest: Record<string, number>;
 }
 
 /**
- * Sends `requests` of a scenario one at a time to a host whose Table traffic goes through the
- * recorder, and says what each request cost in dependency calls: how many Table calls of which kind,
- * how many of them in series, and the ACS calls. Counts only: the recording proxy adds a hop to every
- * Table call, so no latency is taken from here.
+ * Sends `requests` of a scenario one at a time to a host whose Table and ACS traffic goes through the
+ * recorders, and says what each request cost in dependency calls: how many Table calls of which kind, the
+ * ACS calls (counted by the emulator), and how many rounds ran in series, of Table calls alone and of Table
+ * and ACS calls together. Counts only: the recording proxies add a hop to every call, so no latency is taken
+ * from here.
  */
 export async function traceScenario(
   scenario: Scenario,
   hostUrl: string,
   emulatorUrl: string,
   recorder: TableCallRecorder,
+  acsRecorder: AcsCallRecorder,
   requests: number,
 ): Promise<DependencyTrace> {
   const tableCalls: Record<string, number> = {};
   let rounds = 0;
+  let dependencyRounds = 0;
   const acsBefore = await readAcsRequestCounts(emulatorUrl);
   for (let index = 0; index < requests; index++) {
     const request = scenario.nextRequest();
     recorder.take();
+    acsRecorder.take();
     const response = await fetch(`${hostUrl}${request.path}`, {
       method: request.method,
       ...(request.headers ? { headers: request.headers } : {}),
@@ -45,6 +55,7 @@ export async function traceScenario(
       tableCalls[name] = (tableCalls[name] ?? 0) + 1;
     }
     rounds += serialGroups(calls).length;
+    dependencyRounds += serialGroups([...calls, ...acsRecorder.take()]).length;
   }
   const acs = acsRequestsBetween(acsBefore, await readAcsRequestCounts(emulatorUrl));
   const perRequest = (counts: Record<string, number>) =>
@@ -55,12 +66,15 @@ export async function traceScenario(
     tableCalls: perRequest(tableCalls),
     tableCallsPerRequest: Object.values(tableCalls).reduce((sum, count) => sum + count, 0) / requests,
     serialTableRoundTrips: rounds / requests,
+    serialDependencyRounds: dependencyRounds / requests,
     acsCallsPerRequest: perRequest(acs),
   };
 }
 
 /** Merges overlapping calls: each group is one round trip the request waited for. */
-function serialGroups(calls: TableCall[]): Array<{ start: number; end: number }> {
+function serialGroups(
+  calls: Array<{ startedMs: number; endedMs: number }>,
+): Array<{ start: number; end: number }> {
   const groups: Array<{ start: number; end: number }> = [];
   for (const call of [...calls].sort((a, b) => a.startedMs - b.startedMs)) {
     const last = groups[groups.length - 1];

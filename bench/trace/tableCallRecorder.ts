@@ -1,6 +1,4 @@
-import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { startRecordingProxy } from './recordingProxy';
 
 export type TableCallKind =
   'point read' | 'query' | 'insert' | 'update/upsert' | 'delete' | 'table create' | 'batch';
@@ -22,58 +20,21 @@ export interface TableCallRecorder {
 }
 
 /**
- * A pass-through HTTP proxy in front of Azurite that notes every Table request: what kind it was,
- * for which table, and when it started and ended, so the Table calls one service request makes
- * (and how many of them run one after another) can be counted. Table SharedKey signatures cover the
- * path, not the host, so the proxied requests still authenticate.
+ * A recording proxy (see recordingProxy) in front of Azurite that notes every Table request: what kind it
+ * was and for which table. Table SharedKey signatures cover the path, not the host, so the proxied requests
+ * still authenticate.
  */
-export async function startTableCallRecorder(connectionString: string): Promise<TableCallRecorder> {
+export async function startTableCallRecorder(
+  connectionString: string,
+  options: { answerDelayMs?: number } = {},
+): Promise<TableCallRecorder> {
   const endpoint = new URL(/TableEndpoint=([^;]+)/.exec(connectionString)?.[1] ?? '');
-  const agent = new Agent({ keepAlive: true });
-  let calls: TableCall[] = [];
-  const server: Server = createServer((req, res) => {
-    const startedMs = performance.now();
-    const upstream = httpRequest(
-      {
-        host: endpoint.hostname,
-        port: endpoint.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', () =>
-          calls.push({
-            ...classify(req.method ?? '', req.url ?? ''),
-            startedMs,
-            endedMs: performance.now(),
-            status: answer.statusCode ?? 0,
-          }),
-        );
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const proxied = `http://127.0.0.1:${port}${endpoint.pathname.replace(/\/$/, '')}`;
+  const proxy = await startRecordingProxy(endpoint.origin, classify, options);
+  const proxied = `${proxy.url}${endpoint.pathname.replace(/\/$/, '')}`;
   return {
     connectionString: connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${proxied}`),
-    take() {
-      const taken = calls;
-      calls = [];
-      return taken;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-        agent.destroy();
-      }),
+    take: () => proxy.take().map(({ label, ...call }) => ({ ...label, ...call })),
+    close: () => proxy.close(),
   };
 }
 

@@ -49,7 +49,8 @@ export const tokenOperations = {
     method: 'POST',
     route: 'token/revoke',
     access: 'user',
-    summary: 'Revokes every token of the caller’s default (or named, linked) identity.',
+    summary:
+      'Revokes every token of the caller’s default (or named, linked) identity. A service identity’s tokens are revoked by an admin only (403 ServiceIdentityRevoke).',
     body: revokeRequestSchema,
     bodyOptional: true,
     response: { status: 204, description: 'Revoked.' },

@@ -6,7 +6,13 @@ import type { AuditLog } from '../audit/auditLog';
 import { conflict, dependencyUnavailable, forbidden, notFound } from '../errors/serviceError';
 import type { IdentityRecord, SubjectIdentity } from './identityRecords';
 import type { Versioned } from '../storage/versioned';
-import type { DefaultEntity, IdentityStore, SlotEntity } from './identityStore';
+import type {
+  DefaultEntity,
+  IdentityMetaEntity,
+  IdentityStore,
+  LinkEntity,
+  SlotEntity,
+} from './identityStore';
 import { backoffDelay } from '../retry/backoff';
 import { systemClock, type Clock } from '../time/clock';
 import { realSleep, type Sleep } from '../time/sleep';
@@ -87,6 +93,9 @@ export interface LinkRequest {
   subjectId: string;
 }
 
+/** Conditional writes of one default row before a removal gives up on a row that keeps changing. */
+const defaultRowAttempts = 10;
+
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   const { store, acs, audit } = options;
   const clock = options.clock ?? systemClock;
@@ -113,7 +122,23 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
    * request takes the claim over (ETag) and creates a new identity; the first one stays in ACS with no
    * mapping (ACS identities cannot be listed, so it cannot be found to delete), and a token it came with was
    * never handed out. A claimant that finds its claim taken over at step 3 deletes the identity it created
-   * (and the rows it wrote beside) and adopts the other.
+   * (and the rows it wrote beside) and adopts the other. A revocation while the row is "created" resets the
+   * row (see tokens/defaultRowTokens.ts), so step 4 loses its ETag race and finishes without the first token.
+   *
+   * A first token is therefore 5 dependency rounds in series, against the speed issue's target of 4: the
+   * default row read (tokenService: a hit must be that one read, so nothing is written before it shows there
+   * is no row), the claim beside the budget (1), ACS (2), the created row beside the identity's rows (3), the
+   * link and ready row beside the audit (4). Each is ordered after the one before for a reason that a fourth
+   * round would give up:
+   *   - claim before ACS: the insert is the only thing that makes creation exactly-once across instances;
+   *     a second ACS identity could not be found again to undo it (identities cannot be listed);
+   *   - ACS before 3: the id exists only once ACS answers, and every row of 3 and 4 is keyed by or names it;
+   *   - 3 before 4: the reverse link and meta are how admins find, revoke and delete the identity and how a
+   *     revocation finds the subject's row; the forward link authorizes it and the ready row serves it. Writing
+   *     3 and 4 together would, on a crash or a failure of one write, leave a servable ready row for an
+   *     identity with no meta and no reverse link: 404 to an admin's revoke or delete, invisible to every
+   *     revocation by identity, and nothing that would ever write the missing rows (a hit is one read). Today
+   *     the "created" row written in 3 is what lets the next request finish such a creation.
    */
   const ensureDefault = async (
     subjectId: string,
@@ -268,16 +293,40 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     }
   };
 
-  /** Points the subject's default at its oldest remaining identity, or clears it. */
+  /**
+   * Moves the subject's default off `removedId`, to its oldest other identity that is not a service one (those
+   * belong to admins: a user's plain revoke must never reach them), or clears it. Runs while the links are
+   * still there, so a revocation of the removed identity meanwhile still finds this row. Every write is
+   * conditioned on the ETag just read: a token cached into the row meanwhile (a miss that read the row before)
+   * makes the write lose, and the row is read again; a row that keeps changing fails the removal (503, the
+   * client retries) rather than stay pointing at, and serving tokens of, an identity no longer the subject's.
+   */
   const repairDefault = async (subjectId: string, removedId: string) => {
-    const { links, default: current, slots } = await store.readSubject(subjectId);
-    if (!current || current.value.communicationUserId !== removedId) return;
-    const next = links
-      .filter((link) => link.communicationUserId !== removedId)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
-    if (next) {
+    const kinds = new Map<string, IdentityMetaEntity['kind'] | undefined>();
+    const isService = async (communicationUserId: string) => {
+      if (!kinds.has(communicationUserId))
+        kinds.set(communicationUserId, (await store.readMeta(communicationUserId))?.kind);
+      return kinds.get(communicationUserId) === 'service';
+    };
+    for (let attempt = 0; attempt < defaultRowAttempts; attempt++) {
+      const { links, default: current, slots } = await store.readSubject(subjectId);
+      if (!current || current.value.communicationUserId !== removedId) return;
+      const candidates = links
+        .filter((link) => link.communicationUserId !== removedId)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      let next: LinkEntity | undefined;
+      for (const candidate of candidates) {
+        if (!(await isService(candidate.communicationUserId))) {
+          next = candidate;
+          break;
+        }
+      }
+      if (!next) {
+        if (await store.deleteDefault(subjectId, current.etag)) return;
+        continue;
+      }
       // Another identity: none of the cached tokens belong to it.
-      await store.replaceDefault(
+      const moved = await store.replaceDefault(
         {
           ...current.value,
           state: 'ready',
@@ -287,24 +336,32 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         },
         current.etag,
       );
+      if (!moved) continue;
       // The default has a place of its own under the cap: the promoted identity gives its slot back.
-      const slot = slots.find((held) => held.value.communicationUserId === next.communicationUserId);
+      const promoted = next.communicationUserId;
+      const slot = slots.find((held) => held.value.communicationUserId === promoted);
       if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
-    } else {
-      await store.deleteDefault(subjectId, current.etag);
+      return;
     }
+    throw dependencyUnavailable('The default identity is changing under many requests; try again.', {
+      retryAfterSeconds: 1,
+      code: 'DefaultIdentityBusy',
+    });
   };
 
   /**
-   * On a user's way out (remove, erase): deletes the identity in ACS and its meta when no subject is left on
-   * it. A service identity stays, with or without subjects: it belongs to the admins who made it.
+   * On a user's way out (remove, erase): deletes the identity in ACS and its meta when no subject but this one
+   * is linked to it. Runs before this subject's link goes, so a retry after a failure here (ACS down) still
+   * finds the identity by that link and finishes. A service identity stays, with or without subjects: it
+   * belongs to the admins who made it.
    */
-  const deleteIfOrphaned = async (actor: string, communicationUserId: string) => {
+  const deleteIfOnlyTheirs = async (subjectId: string, communicationUserId: string) => {
     if ((await store.readMeta(communicationUserId))?.kind === 'service') return;
-    if ((await store.subjectsOf(communicationUserId, 1)).length > 0) return;
+    const linked = await store.subjectsOf(communicationUserId, 2);
+    if (linked.some((other) => other !== subjectId)) return;
     await deleteInAcs(communicationUserId);
     await store.deleteMeta(communicationUserId);
-    await audit.record({ action: 'identity.deleted', actor, communicationUserId });
+    await audit.record({ action: 'identity.deleted', actor: subjectId, communicationUserId });
   };
 
   const deleteInAcs = async (communicationUserId: string) => {
@@ -312,9 +369,13 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
     await acs.deleteIdentity(communicationUserId);
   };
 
+  /**
+   * The default moves first, then the link goes: a crash in between leaves the link, so a retry finds it and
+   * finishes, never a default pointing at an identity the subject is no longer linked to.
+   */
   const unlinkEverywhere = async (actor: string, subjectId: string, communicationUserId: string) => {
-    await store.unlink(subjectId, communicationUserId);
     await repairDefault(subjectId, communicationUserId);
+    await store.unlink(subjectId, communicationUserId);
     await audit.record({ action: 'identity.unlinked', actor, subjectId, communicationUserId });
   };
 
@@ -418,8 +479,10 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
       if (!(await store.readLink(subjectId, communicationUserId))) {
         throw notFound('The caller has no such identity.', { code: 'IdentityNotFound' });
       }
+      // The default moves off it before it is deleted; the link goes last (see deleteIfOnlyTheirs).
+      await repairDefault(subjectId, communicationUserId);
+      await deleteIfOnlyTheirs(subjectId, communicationUserId);
       await unlinkEverywhere(subjectId, subjectId, communicationUserId);
-      await deleteIfOrphaned(subjectId, communicationUserId);
       const { slots } = await store.readSubject(subjectId);
       const slot = slots.find((held) => held.value.communicationUserId === communicationUserId);
       if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
@@ -427,18 +490,23 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
 
     async eraseSubject(subjectId) {
       const { links, default: current, slots } = await store.readSubject(subjectId);
-      for (const link of links) {
-        await store.unlink(subjectId, link.communicationUserId);
-        await deleteIfOrphaned(subjectId, link.communicationUserId);
-      }
-      // A default row pointing at an identity with no link left (a crash mid-creation).
+      // A default row pointing at an identity with no link (a crash mid-creation): that identity goes while
+      // the row still names it, so a retry after a failure here still finds it. Such a row is not ready,
+      // so nothing is served from it meanwhile.
       const pendingId = current?.value.communicationUserId;
       if (pendingId && !links.some((link) => link.communicationUserId === pendingId)) {
+        await deleteIfOnlyTheirs(subjectId, pendingId);
         await store.unlink(subjectId, pendingId);
-        await deleteIfOrphaned(subjectId, pendingId);
+      }
+      // Then the default row, before any linked identity is deleted: from here on no token of the subject is
+      // served from it, even if the erasure fails part-way. Each identity goes before its link does, so a
+      // retry finds what is left by the links.
+      if (current) await store.deleteDefault(subjectId);
+      for (const link of links) {
+        await deleteIfOnlyTheirs(subjectId, link.communicationUserId);
+        await store.unlink(subjectId, link.communicationUserId);
       }
       for (const slot of slots) await store.deleteSlot(subjectId, slot.value.index);
-      if (current) await store.deleteDefault(subjectId);
       await audit.record({ action: 'subject.erased', actor: subjectId, subjectId });
     },
 

@@ -84,7 +84,8 @@ export interface IdentityStore {
   createDefault(entity: DefaultEntity): Promise<Versioned<DefaultEntity> | undefined>;
   /** undefined when the row changed since it was read (lost a race). */
   replaceDefault(entity: DefaultEntity, etag: string): Promise<Versioned<DefaultEntity> | undefined>;
-  deleteDefault(subjectId: string, etag?: string): Promise<void>;
+  /** With an ETag: false when the row changed since it was read (and then it is left alone). */
+  deleteDefault(subjectId: string, etag?: string): Promise<boolean>;
   /** Merges cache columns into the default row if it is unchanged since `etag`; false when it changed. */
   mergeDefaultCache(subjectId: string, cache: Record<string, string>, etag: string): Promise<boolean>;
   /**
@@ -153,7 +154,14 @@ export function createIdentityStore(tables: Pick<TableClients, 'Subjects' | 'Ide
       }
     },
     async deleteDefault(subjectId, etag) {
-      await deleteTableRow(subjects, tableKey(subjectId), defaultRowKey, etag);
+      try {
+        await subjects.deleteEntity(tableKey(subjectId), defaultRowKey, etag ? { etag } : {});
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return true;
+        if (etag && isPreconditionFailed(error)) return false;
+        throw asStorageUnavailable(error);
+      }
     },
     async mergeDefaultCache(subjectId, cache, etag) {
       try {

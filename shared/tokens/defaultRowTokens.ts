@@ -11,10 +11,11 @@ import type { OpenedTokens } from './openedTokens';
  *
  * Columns: `tok_<scope set>` = "<expiresOn ms>.<cache key id>.<ACS key fingerprint>.<iv>.<tag>.<data>",
  * the token sealed with AES-256-GCM under the cache key. The scope set is a bit mask over acsScopes. The
- * associated data binds each entry to the subject's partition, the scope set, the identity, the ACS key
- * that issued it and the row's cacheGeneration, so no entry can be moved to another subject, scope set or
- * identity, relabelled as issued under the current ACS key, or kept across a revocation. The expiry is in
- * clear (it is not secret) so that stale entries can be dropped without opening them.
+ * associated data binds each entry to the subject's partition, the scope set, its expiry, the identity, the
+ * ACS key that issued it and the row's cacheGeneration, so no entry can be moved to another subject, scope set
+ * or identity, given a later expiry (served past its own, or for a request asking for more lifetime than it
+ * has), relabelled as issued under the current ACS key, or kept across a revocation. The expiry is in clear
+ * (it is not secret) so that stale entries can be dropped without opening them, and bound so it cannot lie.
  *
  * Protocol, with the guarantees it keeps:
  * - Serve: the row is `ready`, the entry opens under the current cache key and ACS key fingerprint with the
@@ -23,16 +24,28 @@ import type { OpenedTokens } from './openedTokens';
  * - Store (after a miss): a Merge of the entry into the row conditioned on the ETag read before ACS was
  *   asked. Any write to the row since (a revocation, a promotion, a takeover) changes the ETag, so a token
  *   issued before a revocation can never be cached after it.
- * - Revoke, delete, erase (see invalidate in tableTokenCache): every default row pointing at the identity is
- *   replaced under its ETag with a new generation and no entries, before and after ACS revokes. A row that
- *   changes meanwhile is read again; one that cannot be replaced fails the revocation (503), because serving
- *   a revoked token is worse than a revoke the client retries.
+ * - Revoke, delete (see invalidate in tableTokenCache): every default row pointing at the identity (found
+ *   through its reverse links) is replaced under its ETag with a new generation and no entries, before and
+ *   after ACS revokes. A row that changes meanwhile is read again; one that cannot be replaced fails the
+ *   revocation (503), because serving a revoked token is worse than a revoke the client retries. A caller
+ *   revoking their own default resets their own row directly as well: during their first token the row names
+ *   the identity (state "created") before its reverse link need exist, and resetting it makes the creation's
+ *   last step, conditioned on that row's ETag, lose instead of sealing the revoked first token.
+ * - Removing or unlinking the default identity (repairDefault in identityService): the row is moved to another
+ *   identity (new generation, no entries) or deleted under the ETag just read, retried on a lost race, before
+ *   the link goes; so a token cached meanwhile cannot keep the row on the removed identity, and the reverse
+ *   link still leads a concurrent revocation to the row.
+ * - Erase: the default row is deleted before any identity is, so nothing is served from it while, or after,
+ *   the erasure deletes identities, even if it fails part-way.
+ * - Service identities are never made a user's default: a user's revoke of one is refused (403), only admins
+ *   revoke them.
  * - ACS key rotation: an entry carries the fingerprint of the key it was issued under; after a rotation the
  *   fingerprint differs and the entry is a miss.
  */
 
 const entryPrefix = 'tok_';
-const entryVersion = 1;
+// 2: the expiry is bound too (entries of version 1 no longer open: a miss, issued again).
+const entryVersion = 2;
 
 /** What a sealed entry is bound to besides its own bytes. */
 export interface DefaultTokenContext {
@@ -51,12 +64,13 @@ export function scopeSetColumn(scopes: readonly AcsScope[]): string {
   return `${entryPrefix}${mask}`;
 }
 
-function associatedData(context: DefaultTokenContext, column: string): string {
+function associatedData(context: DefaultTokenContext, column: string, expiresOnMs: number): string {
   return [
     'acs-default-token',
     entryVersion,
     context.partitionKey,
     column,
+    expiresOnMs,
     context.row.communicationUserId ?? '',
     context.row.claimId,
     context.row.cacheGeneration ?? '',
@@ -79,7 +93,7 @@ export function openDefaultToken(
   const [expiry, keyId, acsKey, iv, tag, data] = parts as [string, string, string, string, string, string];
   const expiresOnMs = Number(expiry);
   if (!usable(expiresOnMs) || keyId !== key.id || acsKey !== context.acsKey) return undefined;
-  const aad = associatedData(context, column);
+  const aad = associatedData(context, column, expiresOnMs);
   // The tag authenticates the data under this key, IV and associated data: together they name the plaintext.
   const binding = `${key.id}\n${aad}\n${iv}.${tag}`;
   try {
@@ -108,15 +122,9 @@ export function sealDefaultToken(
     if (name.startsWith(entryPrefix) && value !== '' && !(Number(value.split('.')[0]) > nowMs))
       columns[name] = '';
   }
-  const sealed = sealEnvelope(key.material, token.token, associatedData(context, column));
-  columns[column] = [
-    token.expiresOn.getTime(),
-    key.id,
-    context.acsKey,
-    sealed.iv,
-    sealed.tag,
-    sealed.data,
-  ].join('.');
+  const expiresOnMs = token.expiresOn.getTime();
+  const sealed = sealEnvelope(key.material, token.token, associatedData(context, column, expiresOnMs));
+  columns[column] = [expiresOnMs, key.id, context.acsKey, sealed.iv, sealed.tag, sealed.data].join('.');
   return columns;
 }
 

@@ -106,7 +106,7 @@ export function createTableTokenCache(options: TableTokenCacheOptions): TokenCac
 
   return {
     find,
-    async invalidate(communicationUserId) {
+    async invalidate(communicationUserId, subjectId) {
       const partitionKey = tableKey(communicationUserId);
       try {
         // A new generation orphans every entry, including one a concurrent issue writes after this.
@@ -117,7 +117,7 @@ export function createTableTokenCache(options: TableTokenCacheOptions): TokenCac
       } catch (error) {
         throw asStorageUnavailable(error);
       }
-      if (options.defaultRows) await resetDefaultRows(options.defaultRows, communicationUserId);
+      if (options.defaultRows) await resetDefaultRows(options.defaultRows, communicationUserId, subjectId);
       // The entries are dead already; deleting them only keeps no sealed tokens of an erased identity.
       await deleteEntries(table, partitionKey).catch(() => undefined);
     },
@@ -127,13 +127,17 @@ export function createTableTokenCache(options: TableTokenCacheOptions): TokenCac
 /**
  * Every default row that points at the identity gets a new generation and loses its cached tokens, under
  * its ETag: a token being cached into it meanwhile (conditioned on the ETag it read) then cannot land. A row
- * that changes in between is read again; one that cannot be reset fails the revocation.
+ * that changes in between is read again; one that cannot be reset fails the revocation. A row still being
+ * created ("created": the identity is named, its reverse link may not be written yet) is reset the same way,
+ * so the creation's last step, conditioned on that row's ETag, cannot seal a token issued before the revoke.
  */
 async function resetDefaultRows(
   rows: NonNullable<TableTokenCacheOptions['defaultRows']>,
   communicationUserId: string,
+  alsoSubjectId: string | undefined,
 ): Promise<void> {
-  const subjects = await rows.subjectsOf(communicationUserId);
+  const linked = await rows.subjectsOf(communicationUserId);
+  const subjects = alsoSubjectId && !linked.includes(alsoSubjectId) ? [...linked, alsoSubjectId] : linked;
   await mapWithConcurrency(subjects, storageFanOut, async (subjectId) => {
     for (let attempt = 0; attempt < 10; attempt++) {
       const row = await rows.readDefault(subjectId);

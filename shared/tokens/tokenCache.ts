@@ -19,6 +19,10 @@ export interface TokenCacheLookup {
 export interface TokenCache {
   /** Never throws: a cache that cannot be read is a miss. */
   find(communicationUserId: string, scopes: AcsScope[], latestExpiry: Date): Promise<TokenCacheLookup>;
-  /** After revoke, delete or erase: nothing cached for the identity may be served again. Throws when it cannot make sure of that. */
-  invalidate(communicationUserId: string): Promise<void>;
+  /**
+   * After revoke, delete or erase: nothing cached for the identity may be served again. Throws when it cannot
+   * make sure of that. `subjectId`: that subject's default row too, found directly rather than through the
+   * identity's reverse links (which a first token writes beside the row that names the identity, not before).
+   */
+  invalidate(communicationUserId: string, subjectId?: string): Promise<void>;
 }

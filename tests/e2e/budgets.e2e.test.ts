@@ -7,6 +7,7 @@ beforeAll(async () => {
     SUBJECT_ACS_BUDGET_PER_MINUTE: '3',
     ADMIN_ACS_BUDGET_PER_MINUTE: '6',
     INCOMING_CALL_BUDGET_PER_MINUTE: '5',
+    TOKEN_HIT_FLOOD_PER_MINUTE: '3',
   });
 });
 afterAll(() => service.stop());
@@ -65,5 +66,33 @@ describe('the incoming-call budget', () => {
     expect(answers[0]!.body).toMatchObject({ ignored: 1 });
     expect(answers[5]!.body).toMatchObject({ code: 'IncomingCallBudgetExceeded' });
     expect(Number(answers[5]!.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('the per-instance flood guard on cached tokens', () => {
+  it('serves a subject 3 cached tokens a minute, then 429 TokenRequestFlood with Retry-After, counted', async () => {
+    const token = await service.signIn('hit-flooder');
+    const admin = await service.signIn('flood-admin', { roles: ['admin'] });
+    const metrics = async () =>
+      (
+        await service.request<{ tokens: { cacheHits: number; floodRefused: number } }>(
+          'GET',
+          '/api/manage/metrics',
+          { token: admin },
+        )
+      ).body.tokens;
+    expect((await service.request('POST', '/api/token', { token })).status).toBe(200);
+    const before = await metrics();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await service.request('POST', '/api/token', { token })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await service.request('POST', '/api/token', { token });
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ status: 429, code: 'TokenRequestFlood' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const after = await metrics();
+    expect(after.cacheHits - before.cacheHits).toBe(3);
+    expect(after.floodRefused - before.floodRefused).toBe(2);
   });
 });

@@ -228,6 +228,45 @@ describe('admin', () => {
     expectProblem(await service.request('GET', botPath, { token: admin }), 404);
   });
 
+  it('a user linked to a service identity cannot revoke its tokens, nor get it as their default', async () => {
+    const uma = await service.signIn('uma');
+    // The bot is linked before Uma's own default exists: the oldest identity left once she removes hers.
+    const created = await service.request<{ communicationUserId: string }>('POST', '/api/manage/identities', {
+      token: admin,
+      body: { subjects: ['uma'], label: 'desk bot' },
+    });
+    const bot = created.body.communicationUserId;
+    const botPath = `/api/manage/identities/${encodeURIComponent(bot)}`;
+    const botToken = await service.request<Issued>('POST', `${botPath}/token`, {
+      token: admin,
+      body: { scopes: ['voip'] },
+    });
+    const own = (await token(uma)).body.communicationUserId;
+
+    const refused = await service.request<Problem>('POST', '/api/token/revoke', {
+      token: uma,
+      body: { communicationUserId: bot },
+    });
+    expectProblem(refused, 403);
+    expect(refused.body.code).toBe('ServiceIdentityRevoke');
+    expect(refused.body.detail).toContain('/api/manage/identities/{id}/revoke');
+    expect((await emulator.validate(botToken.body.token)).valid).toBe(true);
+
+    const ownPath = `/api/me/identities/${encodeURIComponent(own)}`;
+    expect((await service.request('DELETE', ownPath, { token: uma })).status).toBe(204);
+    const listed = await service.request<{
+      identities: Array<{ communicationUserId: string; isDefault: boolean }>;
+    }>('GET', '/api/me/identities', { token: uma });
+    expect(listed.body.identities).toEqual([
+      expect.objectContaining({ communicationUserId: bot, isDefault: false }),
+    ]);
+    expect((await service.request('POST', '/api/token/revoke', { token: uma })).status).toBe(204);
+    expect((await emulator.validate(botToken.body.token)).valid).toBe(true);
+
+    expect((await service.request('POST', `${botPath}/revoke`, { token: admin })).status).toBe(204);
+    expect(await emulator.validate(botToken.body.token)).toMatchObject({ valid: false, reason: 'revoked' });
+  });
+
   it('shows the audit trail of a subject, paged, with no token in it', async () => {
     const page = await service.request<{ entries: Array<{ action: string }>; continuationToken?: string }>(
       'GET',

@@ -380,4 +380,39 @@ describe('service identities belong to admins', () => {
     });
     expect((await validate(issued.token)).valid).toBe(true);
   });
+  it('a user cannot revoke one’s tokens: 403 naming the admin route; the admin can', async () => {
+    const bot = await services.identities.createServiceIdentity('admin-1', ['wanda'], 'bot');
+    const admin = caller('admin-1', true);
+    const botToken = await services.tokens.issueForIdentity(admin, {
+      communicationUserId: bot.communicationUserId,
+      scopes: ['voip'],
+    });
+    await expect(
+      services.tokens.revokeForCaller(caller('wanda'), bot.communicationUserId),
+    ).rejects.toMatchObject({ status: 403, code: 'ServiceIdentityRevoke' });
+    expect((await validate(botToken.token)).valid).toBe(true);
+    await services.tokens.revokeForIdentity(admin, bot.communicationUserId);
+    expect(await validate(botToken.token)).toMatchObject({ valid: false, reason: 'revoked' });
+  });
+
+  it('is never made a user’s default when the user removes theirs, so a plain revoke cannot reach it', async () => {
+    // Linked before the user's own default exists: the oldest identity left when that default goes.
+    const bot = await services.identities.createServiceIdentity('admin-1', ['xena'], 'bot');
+    const own = await services.identities.defaultIdentity('xena');
+    const botToken = await services.tokens.issueForIdentity(caller('admin-1', true), {
+      communicationUserId: bot.communicationUserId,
+      scopes: ['voip'],
+    });
+
+    await services.identities.removeIdentity('xena', own);
+
+    expect(await services.identities.listForSubject('xena')).toEqual([
+      expect.objectContaining({ communicationUserId: bot.communicationUserId, isDefault: false }),
+    ]);
+    await services.tokens.revokeForCaller(caller('xena'));
+    expect((await validate(botToken.token)).valid).toBe(true);
+    const fresh = await services.tokens.issueForCaller(caller('xena'), {});
+    expect(fresh.communicationUserId).not.toBe(bot.communicationUserId);
+    expect(fresh.communicationUserId).not.toBe(own);
+  });
 });

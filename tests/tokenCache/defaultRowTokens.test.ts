@@ -7,6 +7,7 @@ import { createAppServices } from '../../shared/composition/createAppServices';
 import { tableNames } from '../../shared/storage/tableNames';
 import { tableKey } from '../../shared/storage/tableKey';
 import { validateAtEmulator } from '../calls/support/acsChecks';
+import { movableClock } from '../support/movableClock';
 import { identityStoreOf, tablesOf } from '../support/storageOf';
 import { startTestStack, type TestStack } from '../support/testStack';
 
@@ -158,6 +159,28 @@ describe('tokens of the default identity, cached in the default row', () => {
     expect(acsCalls().issue - before).toBe(2);
   });
 
+  it('an entry whose expiry is rewritten in clear does not open: the expiry is bound to the sealed token', async () => {
+    const services = await servicesWith();
+    const caller = newCaller();
+    const issued = await services.tokens.issueForCaller(caller, { expiresInMinutes: 60 });
+    const subjectsTable = tablesOf(services.config).Subjects;
+    const row = await subjectsTable.getEntity<Record<string, string>>(tableKey(caller.subjectId), 'default');
+    const [column, value] = Object.entries(row).find(([name]) => name.startsWith('tok_'))!;
+    const [, ...rest] = value.split('.');
+    // Claims a day of lifetime for a token that has an hour: it would be served past its own expiry.
+    const forged = [Date.parse(issued.expiresOn) + 23 * 3_600_000, ...rest].join('.');
+    await subjectsTable.updateEntity(
+      { partitionKey: tableKey(caller.subjectId), rowKey: 'default', [column]: forged },
+      'Merge',
+    );
+    const before = acsCalls().issue;
+
+    const again = await services.tokens.issueForCaller(caller, {});
+
+    expect(again.token).not.toBe(issued.token);
+    expect(acsCalls().issue - before).toBe(1);
+  });
+
   it('a revoked entry put back, under the new generation, does not open', async () => {
     const services = await servicesWith();
     const caller = newCaller();
@@ -246,5 +269,40 @@ describe('tokens of the default identity, cached in the default row', () => {
       rows.push(row);
     }
     expect(rows).toEqual([]);
+  });
+});
+
+describe('the per-instance flood guard on cache hits', () => {
+  it('serves the configured hits a minute per subject, then 429 TokenRequestFlood; misses and others go on', async () => {
+    const clock = movableClock();
+    const services = createAppServices(
+      stack.config({
+        TOKEN_CACHE_KEY: randomBytes(32).toString('base64'),
+        TOKEN_RATE_LIMIT_PER_MINUTE: '100000',
+        TOKEN_HIT_FLOOD_PER_MINUTE: '3',
+      }),
+      { clock: clock.now },
+    );
+    await services.ready();
+    const flooder = newCaller();
+    const first = await services.tokens.issueForCaller(flooder, {});
+
+    for (let hit = 0; hit < 3; hit++)
+      expect((await services.tokens.issueForCaller(flooder, {})).token).toBe(first.token);
+    await expect(services.tokens.issueForCaller(flooder, {})).rejects.toMatchObject({
+      status: 429,
+      code: 'TokenRequestFlood',
+      retryAfterSeconds: expect.any(Number),
+    });
+
+    // A miss spends the shared budget instead; another subject has a bucket of its own.
+    expect((await services.tokens.issueForCaller(flooder, { scopes: ['chat'] })).token).not.toBe(first.token);
+    const bystander = newCaller();
+    await services.tokens.issueForCaller(bystander, {});
+    await services.tokens.issueForCaller(bystander, {});
+    expect(services.tokenMetrics.snapshot()).toMatchObject({ cacheHits: 4, floodRefused: 1 });
+
+    clock.advance(60_000);
+    expect((await services.tokens.issueForCaller(flooder, {})).token).toBe(first.token);
   });
 });

@@ -152,7 +152,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Revokes every token of the caller’s default (or named, linked) identity. */
+    /** Revokes every token of the caller’s default (or named, linked) identity. A service identity’s tokens are revoked by an admin only (403 ServiceIdentityRevoke). */
     post: operations['revokeTokens'];
     delete?: never;
     /** CORS preflight (and the methods this path allows, in Allow). */
