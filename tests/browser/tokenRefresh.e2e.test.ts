@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalService, type LocalService } from '../support/localService';
 import { chromiumAbsent, launchChromium } from './chromium';
-import { openWebApp, screenshot, signIn, tokenIdentity } from './webAppPage';
+import { closeAll, openWebApp, screenshot, signIn, tokenIdentity } from './webAppPage';
 
 /*
  * The page's ACS credential (createTokenCredential, refreshProactively) asks the service for a new token
@@ -76,6 +76,6 @@ describe.skipIf(chromiumAbsent)('the token refresher in Chromium', () => {
       .filter((entry) => entry.action === 'token.issued')
       .map((entry) => entry.expiresOn);
     expect(expiries.sort()).toEqual([first!.expiresOn, second!.expiresOn].sort());
-    await rita.context.close();
+    await closeAll(rita);
   });
 });

@@ -2,7 +2,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalService, type LocalService } from '../support/localService';
 import { chromiumAbsent, launchChromium } from './chromium';
-import { becomeContacts, openWebApp, screenshot, signIn, tokenIdentity, type WebAppUser } from './webAppPage';
+import {
+  becomeContacts,
+  closeAll,
+  openWebApp,
+  screenshot,
+  signIn,
+  tokenIdentity,
+  type WebAppUser,
+} from './webAppPage';
 
 /*
  * The web app in Chromium against the local stack as `npm start` runs it (the service, Azurite, the ACS
@@ -120,7 +128,7 @@ describe.skipIf(chromiumAbsent)('the web app in Chromium', () => {
     );
     await screenshot(olivia, 'one-to-one');
 
-    await Promise.all([olivia.context.close(), ian.context.close()]);
+    await closeAll(olivia, ian);
   });
 
   it('joins a Room and a Teams meeting the same way, with what the service answered for each', async () => {
@@ -182,7 +190,7 @@ describe.skipIf(chromiumAbsent)('the web app in Chromium', () => {
       .locator('#call-list li')
       .evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
     expect(listed.sort()).toEqual(['room', 'teams']);
-    await Promise.all([dana.context.close(), eli.context.close()]);
+    await closeAll(dana, eli);
   });
 
   it('fits a 360 px wide screen: nothing wider than the viewport', async () => {
@@ -191,7 +199,7 @@ describe.skipIf(chromiumAbsent)('the web app in Chromium', () => {
     const widest = await phone.page.evaluate<number>('document.documentElement.scrollWidth');
     expect(widest).toBeLessThanOrEqual(360);
     await screenshot(phone, 'narrow');
-    await phone.context.close();
+    await closeAll(phone);
   });
 
   it('sends the user back to sign-in, saying why, when the service answers 401', async () => {
@@ -219,6 +227,6 @@ describe.skipIf(chromiumAbsent)('the web app in Chromium', () => {
     // Signing in again works, with a token the service accepts.
     await signIn(sam, 'sam');
     expect(await tokenIdentity(sam)).toMatch(/^8:acs:/);
-    await sam.context.close();
+    await closeAll(sam);
   });
 });

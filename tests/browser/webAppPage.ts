@@ -12,13 +12,15 @@ export interface WebAppUser {
   page: Page;
   /** The page's sections, by their headings. */
   region(name: string): Locator;
+  /** What went wrong in the page unasked: uncaught errors, and console errors (a CSP refusal is one). */
+  errors: string[];
 }
 
 /** A person in a browser context of their own (as on their own machine), with the web app open. */
 export async function openWebApp(
   browser: Browser,
   service: LocalService,
-  options: { width?: number; beforeLoad?: (page: Page) => Promise<void> } = {},
+  options: { width?: number; beforeLoad?: (page: Page) => Promise<unknown> } = {},
 ): Promise<WebAppUser> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: 900 },
@@ -28,10 +30,24 @@ export async function openWebApp(
   });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // A 4xx the service answers is logged by Chromium as a failed load; the tests look at those themselves.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
   await options.beforeLoad?.(page);
   await page.goto(`${service.url}/`);
   expect(new URL(page.url()).pathname).toBe('/api/app/');
-  return { context, page, region: (name) => page.getByRole('region', { name, exact: true }) };
+  return { context, page, errors, region: (name) => page.getByRole('region', { name, exact: true }) };
+}
+
+/** Closes each person's browser context, once it is clear their page met no error it did not show. */
+export async function closeAll(...users: WebAppUser[]): Promise<void> {
+  for (const user of users) expect(user.errors).toEqual([]);
+  await Promise.all(users.map((user) => user.context.close()));
 }
 
 /** Signs in through the dev issuer's form, and waits for the first ACS token the page is issued. */
