@@ -10,6 +10,7 @@ import path from 'node:path';
  *   dist/app/lazy/*.js (+ .map)  packages the app `require()`s on first use, each in one file
  *   dist/app/lib/azure-functions.js (+ .map)  the Functions library, in a file of its own
  *   dist/app/explorer/*        the API explorer's files (swagger-ui-dist), served by functions/apiExplorer.ts
+ *   dist/app/web/*             the web app (client/web, see bundleWebApp), served by functions/webApp.ts
  *
  * There is no node_modules: every `require` the app makes is of a file beside it, a Node built-in, or
  * `@azure/functions-core`, which the Functions worker provides.

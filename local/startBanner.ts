@@ -10,6 +10,7 @@ export function startBanner(
   return [
     '',
     `ACS trusted service running at ${stack.url}/api`,
+    `  web app:       ${stack.url}/api/app/   (every flow in a browser; ${stack.url}/ leads there too)`,
     `  health:        ${stack.url}/api/health`,
     `  OpenAPI:       ${stack.url}/api/openapi.json`,
     `  dev sign-in:   POST ${stack.url}/dev/token  {"sub":"alice"}   (issuer ${stack.issuer})`,

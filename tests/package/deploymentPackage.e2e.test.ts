@@ -1,4 +1,10 @@
 import { apiExplorerAssets, apiExplorerAssetsDir } from '../../functions/http/apiExplorerAssets';
+import {
+  webAppChunkPattern,
+  webAppContentType,
+  webAppEntryFile,
+  webAppFilesDir,
+} from '../../functions/http/webAppFiles';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -69,7 +75,7 @@ describe('what azd deploys', () => {
 });
 
 describe('the package', () => {
-  it('is under 30 MB: host.json, package.json, the bundles and their maps, the explorer, no node_modules', () => {
+  it('is under 30 MB: host.json, package.json, the bundles and their maps, the explorer, the web app, no node_modules', () => {
     const files = filesUnder(site);
     const bytes = files.reduce((sum, file) => sum + statSync(path.join(site, file)).size, 0);
     expect(bytes).toBeLessThan(MAX_BYTES);
@@ -89,8 +95,19 @@ describe('the package', () => {
     expect(explorer.map((file) => path.basename(file)).sort()).toEqual(
       [...Object.keys(apiExplorerAssets), 'LICENSE'].sort(),
     );
+    // The web app: its page, styles, entry script and the chunks split off it, each a file its route serves.
+    const web = files
+      .filter((file) => file.startsWith(`${webAppFilesDir}${path.sep}`))
+      .map((file) => file.slice(webAppFilesDir.length + 1));
+    expect(web).toEqual(expect.arrayContaining([webAppEntryFile, 'styles.css', 'main.js']));
+    expect(web.filter((file) => !webAppContentType(file))).toEqual([]);
     expect(
-      files.filter((file) => !explorer.includes(file)).every((file) => /\.(js|map|json)$/.test(file)),
+      web.filter((file) => file.endsWith('.js') && file !== 'main.js' && !webAppChunkPattern.test(file)),
+    ).toEqual([]);
+    expect(
+      files
+        .filter((file) => !explorer.includes(file) && !file.startsWith(`${webAppFilesDir}${path.sep}`))
+        .every((file) => /\.(js|map|json)$/.test(file)),
     ).toBe(true);
     expect(readFileSync(path.join(site, 'host.json'), 'utf8')).toBe(
       readFileSync(path.join(repoRoot, 'host.json'), 'utf8'),
@@ -241,6 +258,20 @@ describe('the package, loaded from a folder of its own', () => {
       const explorer = await fetch(`${url}/api/docs/swagger-ui-bundle.js`);
       expect(explorer.status).toBe(200);
       expect((await explorer.text()).length).toBeGreaterThan(100_000);
+      // So did the web app's: its page, and the scripts the page loads.
+      const page = await fetch(`${url}/api/app/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('src="main.js"');
+      const chunk = readdirSync(path.join(site, webAppFilesDir)).find((file) =>
+        webAppChunkPattern.test(file),
+      );
+      for (const script of ['main.js', chunk]) {
+        const served = await fetch(`${url}/api/app/${script}`);
+        expect(served.status, script).toBe(200);
+        const bytes = Buffer.from(await served.arrayBuffer());
+        expect(bytes.equals(readFileSync(path.join(site, webAppFilesDir, script ?? ''))), script).toBe(true);
+      }
       child.kill('SIGTERM');
       expect((await once(child, 'exit'))[0]).toBe(0);
     } finally {

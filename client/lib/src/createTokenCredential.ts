@@ -1,6 +1,6 @@
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import type { AcsTrustedClient } from './createAcsTrustedClient.js';
-import type { OperationBody } from './operationTypes.js';
+import type { OperationBody, OperationResult } from './operationTypes.js';
 
 type TokenRequest = NonNullable<OperationBody<'issueToken'>>;
 
@@ -12,6 +12,11 @@ export interface TokenCredentialOptions {
   expiresInMinutes?: number;
   /** A token the app already holds (say, from `issueToken`), so the first use costs no request. */
   initialToken?: string;
+  /**
+   * Told of every token the service issues to the credential (its identity, scopes and expiry), the first
+   * and each refresh: a page can show them, an app can log when refreshes happen. Not told of `initialToken`.
+   */
+  onToken?: (issued: OperationResult<'issueToken'>) => void;
 }
 
 /** The SDK hands over its own abort signal type: follow it with a DOM one that fetch accepts. */
@@ -43,6 +48,7 @@ export function createTokenCredential(
     tokenRefresher: async (abortSignal) => {
       const signal = followed(abortSignal);
       const issued = await client.issueToken({ body, ...(signal ? { signal } : {}) });
+      options.onToken?.(issued);
       return issued.token;
     },
     refreshProactively: true,
