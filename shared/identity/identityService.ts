@@ -14,6 +14,7 @@ import type {
   SlotEntity,
 } from './identityStore';
 import { backoffDelay } from '../retry/backoff';
+import { conflicted, retryOnConflict } from '../retry/retryOnConflict';
 import { systemClock, type Clock } from '../time/clock';
 import { realSleep, type Sleep } from '../time/sleep';
 
@@ -308,45 +309,50 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
         kinds.set(communicationUserId, (await store.readMeta(communicationUserId))?.kind);
       return kinds.get(communicationUserId) === 'service';
     };
-    for (let attempt = 0; attempt < defaultRowAttempts; attempt++) {
-      const { links, default: current, slots } = await store.readSubject(subjectId);
-      if (!current || current.value.communicationUserId !== removedId) return;
-      const candidates = links
-        .filter((link) => link.communicationUserId !== removedId)
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      let next: LinkEntity | undefined;
-      for (const candidate of candidates) {
-        if (!(await isService(candidate.communicationUserId))) {
-          next = candidate;
-          break;
+    await retryOnConflict(
+      async () => {
+        const { links, default: current, slots } = await store.readSubject(subjectId);
+        if (!current || current.value.communicationUserId !== removedId) return;
+        const candidates = links
+          .filter((link) => link.communicationUserId !== removedId)
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        let next: LinkEntity | undefined;
+        for (const candidate of candidates) {
+          if (!(await isService(candidate.communicationUserId))) {
+            next = candidate;
+            break;
+          }
         }
-      }
-      if (!next) {
-        if (await store.deleteDefault(subjectId, current.etag)) return;
-        continue;
-      }
-      // Another identity: none of the cached tokens belong to it.
-      const moved = await store.replaceDefault(
-        {
-          ...current.value,
-          state: 'ready',
-          communicationUserId: next.communicationUserId,
-          cacheGeneration: randomUUID(),
-          cache: undefined,
-        },
-        current.etag,
-      );
-      if (!moved) continue;
-      // The default has a place of its own under the cap: the promoted identity gives its slot back.
-      const promoted = next.communicationUserId;
-      const slot = slots.find((held) => held.value.communicationUserId === promoted);
-      if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
-      return;
-    }
-    throw dependencyUnavailable('The default identity is changing under many requests; try again.', {
-      retryAfterSeconds: 1,
-      code: 'DefaultIdentityBusy',
-    });
+        if (!next) return (await store.deleteDefault(subjectId, current.etag)) ? undefined : conflicted;
+        // Another identity: none of the cached tokens belong to it.
+        const moved = await store.replaceDefault(
+          {
+            ...current.value,
+            state: 'ready',
+            communicationUserId: next.communicationUserId,
+            cacheGeneration: randomUUID(),
+            cache: undefined,
+          },
+          current.etag,
+        );
+        if (!moved) return conflicted;
+        // The default has a place of its own under the cap: the promoted identity gives its slot back.
+        const promoted = next.communicationUserId;
+        const slot = slots.find((held) => held.value.communicationUserId === promoted);
+        if (slot) await store.deleteSlot(subjectId, slot.value.index, slot.etag);
+        return undefined;
+      },
+      {
+        maxAttempts: defaultRowAttempts,
+        backoff: { baseMs: 5, maxMs: 100 },
+        sleep,
+        exhausted: () =>
+          dependencyUnavailable('The default identity is changing under many requests; try again.', {
+            retryAfterSeconds: 1,
+            code: 'DefaultIdentityBusy',
+          }),
+      },
+    );
   };
 
   /**
@@ -386,19 +392,18 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
    */
   const reserveSlot = async (subjectId: string): Promise<Versioned<SlotEntity>> => {
     const extras = options.capPerSubject - 1;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const { slots } = await store.readSubject(subjectId);
-      const taken = new Set(slots.map((slot) => slot.value.index));
-      const free = Array.from({ length: extras }, (_, i) => i + 1).find((index) => !taken.has(index));
-      const reservation: Omit<SlotEntity, 'index'> = {
-        subjectId,
-        state: 'reserved',
-        reservedAt: clock().getTime(),
-      };
-      if (free !== undefined) {
-        const slot = await store.createSlot({ ...reservation, index: free });
-        if (slot) return slot;
-      } else {
+    return retryOnConflict(
+      async () => {
+        const { slots } = await store.readSubject(subjectId);
+        const taken = new Set(slots.map((slot) => slot.value.index));
+        const free = Array.from({ length: extras }, (_, i) => i + 1).find((index) => !taken.has(index));
+        const reservation: Omit<SlotEntity, 'index'> = {
+          subjectId,
+          state: 'reserved',
+          reservedAt: clock().getTime(),
+        };
+        if (free !== undefined)
+          return (await store.createSlot({ ...reservation, index: free })) ?? conflicted;
         const abandoned = slots.find(
           (slot) => slot.value.state === 'reserved' && clock().getTime() - slot.value.reservedAt > leaseMs,
         );
@@ -407,18 +412,22 @@ export function createIdentityService(options: IdentityServiceOptions): Identity
             code: 'IdentityCapReached',
           });
         }
-        const slot = await store.replaceSlot(
-          { ...reservation, index: abandoned.value.index },
-          abandoned.etag,
+        return (
+          (await store.replaceSlot({ ...reservation, index: abandoned.value.index }, abandoned.etag)) ??
+          conflicted
         );
-        if (slot) return slot;
-      }
-      await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 100 }));
-    }
-    throw dependencyUnavailable('Identities are being added by many requests at once; try again.', {
-      retryAfterSeconds: 1,
-      code: 'IdentityCreationPending',
-    });
+      },
+      {
+        maxAttempts: 20,
+        backoff: { baseMs: 5, maxMs: 100 },
+        sleep,
+        exhausted: () =>
+          dependencyUnavailable('Identities are being added by many requests at once; try again.', {
+            retryAfterSeconds: 1,
+            code: 'IdentityCreationPending',
+          }),
+      },
+    );
   };
 
   const getIdentity = async (communicationUserId: string): Promise<IdentityRecord> => {
