@@ -91,15 +91,13 @@ export function createContactService(options: ContactServiceOptions): ContactSer
    * older read can land after a newer one: the pair row is read again afterwards and the rows rewritten
    * until it did not change in between, which leaves the last writer's rows showing the latest state.
    */
-  const project = async (a: SubjectKey, b: SubjectKey): Promise<void> => {
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+  const project = (a: SubjectKey, b: SubjectKey): Promise<void> =>
+    retryOnConflict(async () => {
       const before = await store.readPair(a, b);
       await Promise.all([projectFor(a, b, before?.value), projectFor(b, a, before?.value)]);
       const after = await store.readPair(a, b);
-      if (before?.etag === after?.etag) return;
-    }
-    throw contention();
-  };
+      return before?.etag === after?.etag ? undefined : conflicted;
+    }, retrying);
 
   const projectFor = async (owner: SubjectKey, other: SubjectKey, pair: ContactPair | undefined) => {
     if (!pair) return store.deleteProjection(owner, other);
