@@ -77,6 +77,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     maxRetries: config.acs.maxRetries,
     maxDelayMs: config.acs.maxRetryDelayMs,
     sleep,
+    clock,
   };
   const acsClients = createAcsClientFactory({
     connection: config.acs.connection,
