@@ -42,7 +42,8 @@ export function problemResponse(error: unknown, context: InvocationContext): Htt
   };
 }
 
-function describeFault(error: unknown, context: InvocationContext): string {
+/** An unexpected error as the log may show it: name, redacted message, code locations, the invocation. */
+export function describeFault(error: unknown, context: InvocationContext): string {
   const where = `in ${context.functionName} (invocation ${context.invocationId})`;
   if (!(error instanceof Error)) return redactSecrets(`Unhandled ${typeof error} ${where}: ${String(error)}`);
   // Only the message can quote a dependency's request, key or token, so only it is redacted: the frames

@@ -11,6 +11,7 @@ import {
 } from './hostRegistrationRules';
 import { compareRoutePrecedence, compileRouteTemplate, type RouteTemplate } from './routeTemplate';
 import { RouteTemplateError } from './routeTemplateError';
+import { timerCandidate, type TimerFunction } from './timerFunction';
 
 /** An HTTP-triggered function as the app registered it, ready to route to. */
 export interface HttpFunction {
@@ -33,7 +34,9 @@ export interface FunctionRegistry {
   readonly routePrefix: string;
   /** Most specific route first. */
   readonly functions: readonly HttpFunction[];
-  /** Functions the Functions host would refuse, in registration order: not served (404). */
+  /** Timer-triggered functions, in registration order: run on their schedules once the app started. */
+  readonly timers: readonly TimerFunction[];
+  /** Functions the Functions host would refuse, in registration order: not served (404), not run. */
   readonly errors: readonly FunctionError[];
   lookup(method: string, path: string): RouteLookup;
 }
@@ -45,7 +48,7 @@ function isTrigger(binding: CoreBindingInfo): boolean {
   return /trigger$/i.test(binding.type ?? '');
 }
 
-function toOptions(bindings: Record<string, CoreBindingInfo>): EffectiveFunctionOptions | undefined {
+export function toOptions(bindings: Record<string, CoreBindingInfo>): EffectiveFunctionOptions | undefined {
   const entries = Object.entries(bindings).map(([name, binding]) => ({
     ...binding,
     type: binding.type ?? '',
@@ -118,9 +121,11 @@ export function createFunctionRegistry(
   registered: readonly RegisteredFunction[],
   routePrefix: string,
   log: (line: string) => void,
+  settings: Readonly<Record<string, string | undefined>> = {},
 ): FunctionRegistry {
   const errors: FunctionError[] = [];
   const validated: HttpCandidate[] = [];
+  const timers: TimerFunction[] = [];
   for (const candidate of registered) {
     const { name } = candidate.metadata;
     const nameError = functionNameError(name);
@@ -130,7 +135,10 @@ export function createFunctionRegistry(
     }
     const fn = toHttpCandidate(candidate);
     if (!fn) {
-      log(describeSkipped(candidate));
+      const timer = timerCandidate(candidate, toOptions(candidate.metadata.bindings), settings);
+      if (timer?.kind === 'timer') timers.push(timer.timer);
+      else if (timer?.kind === 'error') errors.push({ name, message: timer.message });
+      else log(timer?.kind === 'skipped' ? timer.reason : describeSkipped(candidate));
       continue;
     }
     const claims = validated.map((other) => ({
@@ -163,5 +171,11 @@ export function createFunctionRegistry(
   }
   // Array.prototype.sort is stable: equally specific routes keep registration order.
   functions.sort((a, b) => compareRoutePrecedence(a.template, b.template));
-  return { routePrefix, functions, errors, lookup: (method, path) => lookupIn(functions, method, path) };
+  return {
+    routePrefix,
+    functions,
+    timers,
+    errors,
+    lookup: (method, path) => lookupIn(functions, method, path),
+  };
 }

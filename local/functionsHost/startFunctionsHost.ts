@@ -7,6 +7,7 @@ import { functionErrorReport, type FunctionError } from './hostRegistrationRules
 import { type FunctionApp, loadFunctionApp } from './loadFunctionApp';
 import { PortInUseError } from './portInUseError';
 import { readRoutePrefix } from './readRoutePrefix';
+import { startTimerListeners, type TimerClock, type TimerListeners } from './timerListener';
 
 export interface FunctionsHostOptions {
   /** Folder holding the app's package.json ("main" may be a glob) and host.json. */
@@ -26,6 +27,12 @@ export interface FunctionsHostOptions {
    * a request whose Host header names anything else gets 403 before routing (DNS rebinding).
    */
   allowedHosts?: readonly string[];
+  /**
+   * The app settings a schedule's `%NAME%` reads; default process.env (where the app reads its own).
+   */
+  settings?: Readonly<Record<string, string | undefined>>;
+  /** When timer functions run: the system clock unless a test moves one by hand. */
+  timerClock?: TimerClock;
 }
 
 export interface FunctionsHost {
@@ -35,9 +42,14 @@ export interface FunctionsHost {
   routePrefix: string;
   /** Routes as registered (relative to routePrefix), most specific first. */
   functions: Array<{ name: string; route: string; methods: string[] }>;
-  /** Functions the Azure Functions host would refuse; they are not served here either (404). */
+  /** Timer functions, run on their NCRONTAB schedules (UTC) once the app has started. */
+  timers: Array<{ name: string; schedule: string }>;
+  /** Functions the Azure Functions host would refuse; they are not served (404) or run here either. */
   functionErrors: FunctionError[];
-  /** Stops accepting requests, lets those in flight finish (5 s at most), then runs appTerminate hooks. */
+  /**
+   * Stops the timers and accepting requests, lets invocations in flight finish (requests 5 s at most), then
+   * runs appTerminate hooks.
+   */
   close(): Promise<void>;
 }
 
@@ -87,8 +99,8 @@ function originOf(hostname: string, port: number): string {
 }
 
 function logFunctions(log: (line: string) => void, url: string, registry: FunctionRegistry): void {
-  if (registry.functions.length === 0 && registry.errors.length === 0) {
-    log('No HTTP functions were registered. (Did something call app.http before the host loaded the app?)');
+  if (registry.functions.length === 0 && registry.timers.length === 0 && registry.errors.length === 0) {
+    log('No functions were registered. (Did something call app.http before the host loaded the app?)');
     return;
   }
   log('Functions:');
@@ -96,6 +108,7 @@ function logFunctions(log: (line: string) => void, url: string, registry: Functi
   for (const fn of registry.functions) {
     log(`  ${fn.name}: [${fn.methods.join(',')}] ${url}${prefix}/${fn.route}`);
   }
+  for (const timer of registry.timers) log(`  ${timer.name}: timerTrigger (${timer.schedule.expression})`);
   for (const line of functionErrorReport(registry.errors)) log(line);
 }
 
@@ -115,8 +128,9 @@ async function runAppTerminate(app: FunctionApp, log: (line: string) => void): P
 
 /**
  * Serves an Azure Functions (Node.js v4 model) app the way the Functions host would: loads its entry
- * files with `@azure/functions-core` shimmed so every `app.http` registration reaches this host,
- * binds the port, runs appStart hooks, then routes requests to the registered handlers.
+ * files with `@azure/functions-core` shimmed so every registration reaches this host, binds the port,
+ * runs appStart hooks, then routes requests to the HTTP functions and runs the timer functions on their
+ * schedules (other triggers are logged and left out).
  *
  * One app per process: the app's modules stay in Node's require cache (see loadFunctionApp).
  */
@@ -124,7 +138,12 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   const log = options.log ?? ((line: string) => console.log(line));
   const hostname = options.hostname ?? '127.0.0.1';
   const app = loadFunctionApp(options.appRoot, systemLogTo(log));
-  const registry = createFunctionRegistry(app.registrations.functions, readRoutePrefix(app.appRoot), log);
+  const registry = createFunctionRegistry(
+    app.registrations.functions,
+    readRoutePrefix(app.appRoot),
+    log,
+    options.settings ?? process.env,
+  );
 
   const server = createServer();
   const port = await listen(server, options.port ?? 0, hostname);
@@ -162,13 +181,19 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   }
   markStarted(true);
   logFunctions(log, origin, registry);
+  const timers: TimerListeners = startTimerListeners(app, registry.timers, {
+    log,
+    ...(options.timerClock ? { clock: options.timerClock } : {}),
+  });
 
   let closing: Promise<void> | undefined;
   return {
     url: origin,
     routePrefix: registry.routePrefix,
     functions: registry.functions.map(({ name, route, methods }) => ({ name, route, methods: [...methods] })),
+    timers: registry.timers.map((timer) => ({ name: timer.name, schedule: timer.schedule.expression })),
     functionErrors: registry.errors.map((error) => ({ ...error })),
-    close: () => (closing ??= closeServer(server).then(() => runAppTerminate(app, log))),
+    close: () =>
+      (closing ??= Promise.all([timers.stop(), closeServer(server)]).then(() => runAppTerminate(app, log))),
   };
 }

@@ -1,5 +1,6 @@
 import { dependencyUnavailable } from '../errors/serviceError';
 import { RetriesExhausted } from '../retry/retriesExhausted';
+import { retryAfterSeconds } from '../retry/retryAfter';
 import type { RetryPolicy } from '../retry/retryPolicy';
 import { withRetries } from '../retry/withRetries';
 import { acsFailure } from './acsFailure';
@@ -15,7 +16,9 @@ export async function withAcsRetry<T>(operation: () => Promise<T>, policy: Retry
       operation,
       (error) => {
         const failure = acsFailure(error);
-        return failure?.transient ? { retryAfterSeconds: failure.retryAfterSeconds } : undefined;
+        return failure?.transient
+          ? { retryAfterSeconds: retryAfterSeconds(failure.retryAfter, policy.clock()) }
+          : undefined;
       },
       policy,
     );

@@ -17,6 +17,7 @@ import { e164Schema, participantIdSchema } from '../callAutomation/participantId
 import { promptIdSchema, type Prompt } from '../callAutomation/promptCatalog';
 import { communicationUserIdSchema } from '../identity/communicationUserId';
 import { callIdSchema } from './callSchemas';
+import { humanTextSchema } from './humanTextSchema';
 import { subjectIdSchema } from './identitySchemas';
 
 export const operationParamsSchema = z.object({ id: callIdSchema, operationId: z.uuid() });
@@ -90,8 +91,11 @@ export const recognizeRequestSchema = z
       .array(
         z
           .object({
-            label: z.string().min(1).max(64),
-            phrases: z.array(z.string().min(1).max(100)).min(1).max(10),
+            label: humanTextSchema({ min: 1, max: 64 }),
+            phrases: z
+              .array(humanTextSchema({ min: 1, max: 100 }))
+              .min(1)
+              .max(10),
             key: dtmfKeySchema.optional(),
           })
           .strict(),
@@ -167,7 +171,7 @@ export const promptParamsSchema = z.object({ promptId: promptIdSchema });
 export const putPromptRequestSchema = z
   .object({
     url: z.string().max(2048).describe('https, on a host of PROMPT_ALLOWED_HOSTS.'),
-    description: z.string().max(200).optional(),
+    description: humanTextSchema({ max: 200 }).optional(),
   })
   .strict();
 export const promptSchema = z.object({
@@ -192,7 +196,11 @@ export const menuDefinitionSchema = z
     choices: z
       .array(
         z
-          .object({ key: dtmfKeySchema, label: z.string().max(64).optional(), target: menuTargetSchema })
+          .object({
+            key: dtmfKeySchema,
+            label: humanTextSchema({ max: 64 }).optional(),
+            target: menuTargetSchema,
+          })
           .strict(),
       )
       .min(1)

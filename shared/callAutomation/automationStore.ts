@@ -1,5 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
+import { storageFanOut } from '../concurrency/storageFanOut';
 import type { Aes256Key } from '../crypto/aes256Key';
 import { openEnvelope, sealEnvelope } from '../crypto/aesGcmEnvelope';
 import {
@@ -26,6 +28,7 @@ import {
   type OperationRecord,
   type RecognizeResult,
 } from './operationRecord';
+import type { ResultExpiryIndex } from './resultExpiryIndex';
 
 /*
  * Layout of the CallAutomation table: one partition per call (a call record's id, or the id the service made
@@ -42,7 +45,9 @@ import {
  * Call ids are UUIDs and operation ids UUIDs, legal keys as they are; participant ids are base64url.
  *
  * A recognize's result (tones, a PIN maybe) is never stored in the clear: it is sealed with AES-256-GCM
- * under the data key, bound (associated data) to its row and its expiry, and erased once it expires.
+ * under the data key, bound (associated data) to its row and its expiry, noted in the expiry index
+ * (resultExpiryIndex) before it is written, and erased once it expires: by the sweep (resultSweep), or by
+ * whoever reads the operation first.
  */
 
 export interface PartyRecord {
@@ -54,6 +59,13 @@ export interface PartyRecord {
 }
 
 export type InboxOutcome = 'new' | 'unapplied' | 'applied';
+
+/**
+ * What became of an operation's result: `erased` now; `none` there is none (nor will be: the operation left
+ * pending without one, or is gone); `pending` the operation has not completed, so a result may still come;
+ * `notDue` it expires later; `busy` the row kept changing under the erasure (try again later).
+ */
+export type ResultErasure = 'erased' | 'none' | 'pending' | 'notDue' | 'busy';
 
 export interface CallConnectionClaim {
   callConnectionId: string;
@@ -79,12 +91,16 @@ export interface AutomationStore {
   listParties(callId: string): Promise<PartyRecord[]>;
   /** Records a CloudEvent id: `new` the first time, then whether the first receipt got to apply it. */
   receiveEvent(callId: string, eventId: string, type: string): Promise<InboxOutcome>;
-  markEventApplied(callId: string, eventId: string): Promise<void>;
+  /** `appliedAt`: the injected clock's time, so the inbox tells when (by the service's time) it was applied. */
+  markEventApplied(callId: string, eventId: string, appliedAt: Date): Promise<void>;
   /** Binds a callConnectionId to a connection, first come; returns whoever holds it. */
   claimCallConnection(claim: CallConnectionClaim): Promise<CallConnectionClaim>;
   readCallConnection(callConnectionId: string): Promise<CallConnectionClaim | undefined>;
-  /** Erases the results of the call's operations that expired by `now`. */
-  eraseExpiredResults(callId: string, now: Date): Promise<void>;
+  /**
+   * Erases the operation's result if it expired by `now`, under the ETag read (again on a lost race).
+   * Idempotent: erasing what is gone is `none`.
+   */
+  eraseExpiredResult(callId: string, operationId: string, now: Date): Promise<ResultErasure>;
   /**
    * Erasure of a subject: no row of the call names them any more (a participant's subject, an operation's
    * requester, the connection's organizer). Each row is rewritten under its ETag, and the call read again
@@ -96,6 +112,8 @@ export interface AutomationStore {
 export interface AutomationStoreOptions {
   table: TableClient;
   index: TableClient;
+  /** Where every sealed result is noted, before it is written, so that it is erased when due. */
+  expiry: Pick<ResultExpiryIndex, 'note'>;
   /** The data key; results cannot be stored (or read) without it. */
   dataKey: () => Promise<Aes256Key>;
 }
@@ -163,6 +181,13 @@ export function createAutomationStore(options: AutomationStoreOptions): Automati
     } catch (error) {
       if (isPreconditionFailed(error) || isNotFound(error)) return undefined;
       throw asStorageUnavailable(error);
+    }
+  };
+
+  /** Before the result is written: a crash between the two leaves an index row without a result, never the reverse. */
+  const noteResult = async (operation: OperationRecord) => {
+    if (operation.result && operation.resultExpiresAt) {
+      await options.expiry.note(operation.callId, operation.operationId, operation.resultExpiresAt);
     }
   };
 
@@ -256,9 +281,11 @@ export function createAutomationStore(options: AutomationStoreOptions): Automati
       return entity && { value: await toOperation(entity), etag: entity.etag };
     },
     async createOperation(record) {
+      await noteResult(record);
       return (await create(await operationEntity(record))) !== undefined;
     },
     async replaceOperation(record, etag) {
+      await noteResult(record);
       return (await replace(await operationEntity(record), etag)) !== undefined;
     },
 
@@ -306,10 +333,10 @@ export function createAutomationStore(options: AutomationStoreOptions): Automati
       const existing = await readTableRow(table, callId, eventRowKey(eventId));
       return existing?.appliedAt ? 'applied' : 'unapplied';
     },
-    async markEventApplied(callId, eventId) {
+    async markEventApplied(callId, eventId, appliedAt) {
       try {
         await table.updateEntity(
-          { partitionKey: callId, rowKey: eventRowKey(eventId), appliedAt: new Date().toISOString() },
+          { partitionKey: callId, rowKey: eventRowKey(eventId), appliedAt: appliedAt.toISOString() },
           'Merge',
         );
       } catch (error) {
@@ -341,13 +368,12 @@ export function createAutomationStore(options: AutomationStoreOptions): Automati
       for (let attempt = 0; attempt < 10; attempt++) {
         const named = await rowsNaming(callId, subjectId);
         if (named.length === 0) return;
-        await Promise.all(
-          named.map(({ entity, etag }) =>
-            table.updateEntity(entity, 'Replace', { etag }).catch((error: unknown) => {
-              // Changed meanwhile: the next read sees the new row, and scrubs it if it still names them.
-              if (!isPreconditionFailed(error) && !isNotFound(error)) throw asStorageUnavailable(error);
-            }),
-          ),
+        // A long call has many rows: a bounded number in flight, not a socket per row.
+        await mapWithConcurrency(named, storageFanOut, ({ entity, etag }) =>
+          table.updateEntity(entity, 'Replace', { etag }).catch((error: unknown) => {
+            // Changed meanwhile: the next read sees the new row, and scrubs it if it still names them.
+            if (!isPreconditionFailed(error) && !isNotFound(error)) throw asStorageUnavailable(error);
+          }),
         );
       }
       throw dependencyUnavailable('The call is changing too fast to erase a subject from it; try again.', {
@@ -355,38 +381,37 @@ export function createAutomationStore(options: AutomationStoreOptions): Automati
         code: 'ErasureBusy',
       });
     },
-    async eraseExpiredResults(callId, now) {
-      const filter = odata`PartitionKey eq ${callId} and RowKey ge ${'op_'} and RowKey lt ${prefixEnd('op_')} and resultExpiresAt le ${now.toISOString()}`;
-      try {
-        for await (const entity of table.listEntities<Record<string, unknown>>({
-          queryOptions: { filter },
-        })) {
-          if (!entity.resultData && !entity.resultExpiresAt) continue;
-          const {
-            resultKeyId: _keyId,
-            resultIv: _iv,
-            resultTag: _tag,
-            resultData: _data,
-            resultExpiresAt: _expiresAt,
-            etag: _etag,
-            timestamp: _timestamp,
-            ...kept
-          } = entity;
-          // Under the ETag read: an operation changed meanwhile is left for the next sweep.
-          await table
-            .updateEntity({ ...kept, partitionKey: callId, rowKey: String(entity.rowKey) }, 'Replace', {
-              etag: entity.etag,
-            })
-            .catch((error: unknown) => {
-              if (!isPreconditionFailed(error) && !isNotFound(error)) throw error;
-            });
+    async eraseExpiredResult(callId, operationId, now) {
+      const rowKey = operationRowKey(operationId);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const entity = await readTableRow(table, callId, rowKey);
+        if (!entity) return 'none';
+        const { etag, timestamp: _timestamp, ...fields } = entity;
+        const expiresAt = typeof fields.resultExpiresAt === 'string' ? fields.resultExpiresAt : undefined;
+        const kept = Object.fromEntries(
+          Object.entries(fields).filter(([column]) => !resultColumns.includes(column)),
+        );
+        if (Object.keys(kept).length === Object.keys(fields).length) {
+          // A result comes with the write that completes the operation: none yet on a pending one.
+          return fields.status === 'pending' ? 'pending' : 'none';
         }
-      } catch (error) {
-        throw asStorageUnavailable(error);
+        if (expiresAt && Date.parse(expiresAt) > now.getTime()) return 'notDue';
+        try {
+          await table.updateEntity({ ...kept, partitionKey: callId, rowKey }, 'Replace', { etag });
+          return 'erased';
+        } catch (error) {
+          if (isNotFound(error)) return 'none';
+          // Changed meanwhile (a subject erased from it, say): read it again.
+          if (!isPreconditionFailed(error)) throw asStorageUnavailable(error);
+        }
       }
+      return 'busy';
     },
   };
 }
+
+/** The columns that hold a sealed result, and its expiry: erasure removes them all. */
+const resultColumns = ['resultKeyId', 'resultIv', 'resultTag', 'resultData', 'resultExpiresAt'];
 
 /** Binds a sealed result to its row, the key it was sealed with and its expiry: none can be moved or extended. */
 function resultContext(operation: OperationRecord, key: Aes256Key): string {

@@ -4,6 +4,7 @@ import type { CallbackReceiver } from './callbackReceiver';
 import type { IncomingCallMenus } from './incomingCallMenus';
 import type { IncomingCalls } from './incomingCalls';
 import type { PromptCatalog } from './promptCatalog';
+import type { ResultSweep } from './resultSweep';
 
 /** One of the resource's phone numbers, for admins: what it can do, and whether it has a menu. */
 export interface PhoneNumberView {
@@ -23,6 +24,8 @@ export interface CallAutomation {
   incomingCalls: IncomingCalls;
   prompts: PromptCatalog;
   menus: IncomingCallMenus;
+  /** Erases collected tones past CALL_RESULT_TTL_HOURS that nobody read: run by a timer function. */
+  results: ResultSweep;
   phoneNumbers(): Promise<PhoneNumberView[]>;
 }
 

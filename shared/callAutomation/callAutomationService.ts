@@ -641,8 +641,9 @@ export function createCallAutomationService(options: CallAutomationServiceOption
       const operation = (await store.readOperation(callId, operationId))?.value;
       if (!operation) throw automationProblems.operationNotFound();
       if (operation.resultExpiresAt && Date.parse(operation.resultExpiresAt) <= now().getTime()) {
-        // Expired: erased now, whoever asks (the sweep is housekeeping; the answer never shows it either way).
-        await store.eraseExpiredResults(callId, now()).catch(() => undefined);
+        // Expired: erased now, whoever asks, rather than at the next sweep (resultSweep); the answer never
+        // shows it either way, so a failure here only leaves it to the sweep.
+        await store.eraseExpiredResult(callId, operationId, now()).catch(() => undefined);
       }
       // ACS sends nothing more for an operation once the call is over: one still pending then never ends.
       const ended =

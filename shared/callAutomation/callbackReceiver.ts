@@ -123,7 +123,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
           if (changed) tally.applied++;
           else tally.unchanged++;
         }
-        await store.markEventApplied(callId, event.id);
+        await store.markEventApplied(callId, event.id, clock());
       }
       return tally;
     },

@@ -16,6 +16,8 @@ import { createCallbackReceiver } from '../callAutomation/callbackReceiver';
 import { createIncomingCallMenus } from '../callAutomation/incomingCallMenus';
 import { createIncomingCalls } from '../callAutomation/incomingCalls';
 import { createPromptCatalog } from '../callAutomation/promptCatalog';
+import { createResultExpiryIndex } from '../callAutomation/resultExpiryIndex';
+import { createResultSweep } from '../callAutomation/resultSweep';
 import { createCallIndex } from '../calls/callIndex';
 import { createCallService } from '../calls/callService';
 import { createCallStore } from '../calls/callStore';
@@ -77,6 +79,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
     maxRetries: config.acs.maxRetries,
     maxDelayMs: config.acs.maxRetryDelayMs,
     sleep,
+    clock,
   };
   const acsClients = createAcsClientFactory({
     connection: config.acs.connection,
@@ -190,9 +193,11 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
   if (automationConfig) {
     if (!dataKey) throw new Error('Call Automation needs the data key (checked by loadConfig).');
     const gateway = createAcsCallAutomationGateway(acsClients, retry);
+    const expiry = createResultExpiryIndex(tables.CallResultExpiry);
     const store = createAutomationStore({
       table: tables.CallAutomation,
       index: tables.CallConnectionIndex,
+      expiry,
       dataKey,
     });
     automationStore = store;
@@ -250,6 +255,7 @@ export function createAppServices(config: AppConfig, dependencies: AppDependenci
       incomingCalls,
       prompts,
       menus,
+      results: createResultSweep({ index: expiry, store, clock }),
       async phoneNumbers() {
         const [numbers, withMenus] = await Promise.all([gateway.listPhoneNumbers(), menus.list()]);
         const configured = new Set(withMenus.map((menu) => menu.phoneNumber));

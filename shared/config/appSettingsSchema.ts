@@ -302,7 +302,7 @@ export const appSettingsSchema = z.object({
       "Role the Entra token Event Grid presents at `POST /api/callautomation/incoming-calls` must carry (an app role assigned to Event Grid's service principal).",
     ),
   CALL_RESULT_TTL_HOURS: integer(1, 720, 24).describe(
-    'How long collected DTMF tones and other operation results are kept (encrypted) before they are erased.',
+    'How long collected DTMF tones and other operation results are kept (encrypted); then they are erased, read or not, within 5 minutes (the sweepExpiredCallResults timer).',
   ),
 });
 

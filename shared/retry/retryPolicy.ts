@@ -1,6 +1,10 @@
+import type { Clock } from '../time/clock';
 import type { Sleep } from '../time/sleep';
 
-/** How a dependency call is retried: how often, how long each wait may be, and how waiting is done. */
+/**
+ * How a dependency call is retried: how often, how long each wait may be, how waiting is done, and what
+ * time it is (a Retry-After may be a date).
+ */
 export interface RetryPolicy {
   /** Retries after the first try. */
   maxRetries: number;
@@ -9,5 +13,6 @@ export interface RetryPolicy {
   /** The first backoff wait, doubled on each retry (default 100 ms). */
   baseDelayMs?: number;
   sleep: Sleep;
+  clock: Clock;
   random?: () => number;
 }

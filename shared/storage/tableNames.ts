@@ -9,6 +9,7 @@ export const tableNames = [
   'CallIndex',
   'CallAutomation',
   'CallConnectionIndex',
+  'CallResultExpiry',
   'Prompts',
   'IncomingCallMenus',
   'Contacts',

@@ -43,7 +43,7 @@ async function groupCallLeg(): Promise<{ uri: string; connection: CallConnection
 
 describe('addParticipant', () => {
   it('invites a user and a phone: 202 with an invitation id, then AddParticipantSucceeded and the roster', async () => {
-    const { uri, connection } = await groupCallLeg();
+    const { uri, connection, id } = await groupCallLeg();
     const added = await connection.addParticipant(
       { targetParticipant: alice },
       { operationContext: 'add alice' },
@@ -67,6 +67,17 @@ describe('addParticipant', () => {
     );
     await until(phoneUri, 'AddParticipantSucceeded');
     expect(types(phoneUri)).toEqual(['AddParticipantSucceeded']);
+    // The control view shows which of the resource's numbers the phone was shown; a user is shown none.
+    const invitations = emulator
+      .calls()
+      .calls.flatMap((call) => call.connections)
+      .find((each) => each.callConnectionId === id)!.invitations;
+    expect(invitations.map(({ target, sourceCallerIdNumber }) => ({ target, sourceCallerIdNumber }))).toEqual(
+      [
+        { target: alice.communicationUserId, sourceCallerIdNumber: undefined },
+        { target: '4:+14255550161', sourceCallerIdNumber: '+14255550100' },
+      ],
+    );
     await receiver.waitForEvent(
       uri,
       (event) =>

@@ -6,6 +6,7 @@ import type { ServiceResponse } from '../support/localService';
 import {
   apiOf,
   eventually,
+  ownedNumber,
   promptHost,
   pstnRole,
   startAutomationStack,
@@ -137,7 +138,7 @@ describe('the organizer runs a Room call through Call Automation', () => {
     expect(twice.body.operationId).toBe(phone.addOperationId);
     // The caller id shown to the phone is the resource's own number.
     expect(connectionOf(emulatorCall(callConnectionId), callConnectionId)?.invitations).toEqual([
-      expect.objectContaining({ target: '4:+14255550123' }),
+      expect.objectContaining({ target: '4:+14255550123', sourceCallerIdNumber: ownedNumber }),
     ]);
 
     const played = await api<OperationView>('POST', `/calls/${callId}/automation/play`, organizer, {
@@ -386,6 +387,70 @@ describe('people, phones and the end of a call', () => {
       409,
       'CallNotConnected',
     );
+  });
+
+  it('shows a phone the caller id the organizer picks when it is one of the resource’s outbound numbers, and refuses any other', async () => {
+    const organizer = await person('olaf', [pstnRole]);
+    const { callId, callConnectionId } = await connectedRoom(organizer);
+    const base = `/calls/${callId}/automation`;
+    stack.emulator.addPhoneNumber({ phoneNumber: '+14255550108', calling: 'inbound' });
+    stack.emulator.addPhoneNumber({ phoneNumber: '+14255550109', calling: 'outbound' });
+    const invitations = () =>
+      connectionOf(emulatorCall(callConnectionId), callConnectionId)?.invitations ?? [];
+
+    for (const callerId of ['+14255550198', '+14255550108']) {
+      expectProblem(
+        await api('POST', `${base}/participants`, organizer, { phoneNumber: '+14255550128', callerId }),
+        400,
+        'UnknownCallerId',
+      );
+    }
+    expect(invitations()).toEqual([]);
+
+    const added = await api<OperationView>('POST', `${base}/participants`, organizer, {
+      phoneNumber: '+14255550128',
+      callerId: '+14255550109',
+    });
+    expect(added.status, added.text).toBe(202);
+    expect(invitations()).toEqual([
+      expect.objectContaining({ target: '4:+14255550128', sourceCallerIdNumber: '+14255550109' }),
+    ]);
+  });
+
+  it('recognizes a choice, spoken or keyed, and shows its label to the organizer', async () => {
+    const organizer = await person('orla', [pstnRole]);
+    const { callId, callConnectionId } = await connectedRoom(organizer);
+    const phone = await addPhone(callId, organizer, '+14255550129');
+    const base = `/calls/${callId}/automation`;
+    const choices = [
+      { label: 'yes', phrases: ['yes', 'yeah'], key: '1' },
+      { label: 'no', phrases: ['no', 'nope'], key: '2' },
+    ];
+    const ask = async () => {
+      const asked = await api<OperationView>('POST', `${base}/recognize`, organizer, {
+        participantId: phone.participantId,
+        choices,
+        initialSilenceTimeoutSeconds: 30,
+      });
+      expect(asked.status, asked.text).toBe(202);
+      await listeningAt(callConnectionId);
+      return asked.body.operationId;
+    };
+
+    const spoken = await ask();
+    stack.emulator.speak(callConnectionId, '4:+14255550129', 'yeah');
+    expect(await operationSettled(callId, spoken, organizer)).toMatchObject({
+      kind: 'recognize',
+      status: 'succeeded',
+      result: { choice: 'yes' },
+    });
+
+    const keyed = await ask();
+    stack.emulator.pressDtmf(callConnectionId, '4:+14255550129', ['two']);
+    expect(await operationSettled(callId, keyed, organizer)).toMatchObject({
+      status: 'succeeded',
+      result: { choice: 'no' },
+    });
   });
 
   it('places an outbound call to a subject, recorded like any other call: the callee sees it', async () => {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { odata } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventGridTopic } from '../../local/acsEmulator/callAutomation/eventGridDelivery';
 import type { CallView } from '../../local/acsEmulator/startAcsEmulator';
+import { derivedUuid } from '../../shared/callAutomation/derivedId';
 import type { CallbackTally } from '../../shared/callAutomation/callbackReceiver';
 import type { ConnectionView, OperationView } from '../../shared/callAutomation/callAutomationService';
 import { tableKey } from '../../shared/storage/tableKey';
@@ -28,7 +32,12 @@ let api: ReturnType<typeof apiOf>;
 let organizer: Person;
 
 beforeAll(async () => {
-  stack = await startAutomationStack({ env: { PSTN_CALLS_PER_HOUR: '5' } });
+  stack = await startAutomationStack({
+    env: { PSTN_CALLS_PER_HOUR: '5' },
+    // Long enough (10 s, 5 s of real time) that an invitation or an incoming call is still ringing when a
+    // test's retry or redelivery comes, however loaded the machine.
+    callAutomation: { durations: { invitationTimeoutMs: 1_000_000, incomingCallTimeoutMs: 500_000 } },
+  });
   api = apiOf(stack.services[0]!);
   organizer = await person('olga', [pstnRole]);
   const admin = await person('root', ['admin']);
@@ -138,7 +147,16 @@ describe('callbacks that are not what they claim', () => {
       expect((await partition(callId)).filter((row) => !before.includes(row))).toEqual([
         expect.stringMatching(new RegExp(`^op_${operationId} `)),
       ]);
-      expect(callConnectionId).toBeTruthy();
+      // What was refused was real: ACS did play the prompt to the end on this very connection.
+      const leg = emulatorCall(byConnection(callConnectionId))!.connections.find(
+        (connection) => connection.callConnectionId === callConnectionId,
+      )!;
+      expect(leg.state).toBe('connected');
+      expect(leg.media.current).toBeUndefined();
+      expect(spoiled.flatMap((delivery) => delivery.eventTypes)).toEqual([
+        expect.stringMatching(/PlayStarted$/),
+        expect.stringMatching(/PlayCompleted$/),
+      ]);
     }
   });
 
@@ -336,6 +354,83 @@ describe('ACS accepted, but its answer was lost (503 after the fact)', () => {
     expect(invitations).toHaveLength(1);
     expect(invitations[0]!.repeatabilityRequestId).toBe(row.pinRequestId);
   });
+
+  it('addParticipant is resumed by the client’s retry after every in-process try failed: one invitation', async () => {
+    const { callId, callConnectionId } = await connectedRoom();
+    // Still ringing when the retry comes: the add must be finished by sending it again, not found done.
+    stack.emulator.setParty({ target: '+14255550136', behaviour: 'answer', answerDelayMs: 500_000 });
+    const replaysBefore = stack.emulator.repeatabilityReplays();
+    stack.emulator.injectFaults({ count: 4, status: 503, operation: 'addParticipant', after: true });
+    const body = { phoneNumber: '+14255550136' };
+    const failed = await api('POST', `/calls/${callId}/automation/participants`, organizer, body);
+    expect(failed.status, failed.text).toBe(503);
+    expect(failed.headers.get('retry-after')).toBeTruthy();
+    expect((await automation(callId)).participants.map((each) => each.phoneNumber)).not.toContain(
+      body.phoneNumber,
+    );
+
+    const retried = await api<OperationView>(
+      'POST',
+      `/calls/${callId}/automation/participants`,
+      organizer,
+      body,
+    );
+    expect(retried.status, retried.text).toBe(202);
+    expect(retried.body).toMatchObject({ kind: 'addParticipant', status: 'pending' });
+    const invitations = emulatorCall(byConnection(callConnectionId))!
+      .connections.find((connection) => connection.callConnectionId === callConnectionId)!
+      .invitations.filter((invitation) => invitation.target === '4:+14255550136');
+    const row = await stack.tableClients.CallAutomation.getEntity<{
+      pinRequestId: string;
+      acceptedAt?: string;
+      invitationId?: string;
+    }>(callId, `op_${retried.body.operationId}`);
+    expect(invitations).toHaveLength(1);
+    expect(invitations[0]).toMatchObject({ state: 'ringing', repeatabilityRequestId: row.pinRequestId });
+    // Three in-process tries and the client's retry were all answered from ACS's memory of the first.
+    expect(stack.emulator.repeatabilityReplays()).toBe(replaysBefore + 4);
+    expect(row).toMatchObject({ acceptedAt: expect.any(String), invitationId: invitations[0]!.invitationId });
+  });
+
+  it('connect is retried with the same repeatability id: one connection, in-process and on the client’s retry', async () => {
+    const legsOf = (callId: string) =>
+      stack.emulator
+        .calls()
+        .calls.flatMap((call) => call.connections)
+        .filter((connection) => connection.callbackUri.includes(`/${callId}/`));
+    const host = await person('hana');
+    for (const tries of [1, 4]) {
+      const call = await api<{ id: string }>('POST', '/calls', host, { kind: 'room' });
+      expect(call.status, call.text).toBe(201);
+      const replaysBefore = stack.emulator.repeatabilityReplays();
+      stack.emulator.injectFaults({ count: tries, status: 503, operation: 'connectCall', after: true });
+      const path = `/calls/${call.body.id}/automation`;
+      const first = await api('POST', path, host);
+      if (tries === 1) {
+        expect(first.status, first.text).toBe(201);
+        expect(stack.emulator.repeatabilityReplays()).toBe(replaysBefore + 1);
+      } else {
+        expect(first.status, first.text).toBe(503);
+        // The client's retry finds the connection it started, and finishes it: no second one.
+        const retried = await api('POST', path, host);
+        expect(retried.status, retried.text).toBe(200);
+      }
+      const view = await eventually(async () => {
+        const current = (await api<ConnectionView>('GET', path, host)).body;
+        return current.state === 'connected' ? current : undefined;
+      }, 'the connection');
+      const row = await stack.tableClients.CallAutomation.getEntity<{ pinRequestId: string }>(
+        call.body.id,
+        'connection',
+      );
+      const legs = legsOf(call.body.id);
+      expect(legs).toHaveLength(1);
+      expect(legs[0]).toMatchObject({
+        callConnectionId: view.callConnectionId,
+        repeatabilityRequestId: row.pinRequestId,
+      });
+    }
+  });
 });
 
 describe('phone calls cost money', () => {
@@ -422,5 +517,160 @@ describe('incoming calls through Event Grid', () => {
       .calls()
       .incomingCalls.find((entry) => entry.serverCallId === incoming.serverCallId);
     expect(answered).toMatchObject({ state: 'answered' });
+  });
+});
+
+describe('Event Grid deliveries: the handshake, foreign topics, redeliveries', () => {
+  interface GridEvent {
+    id: string;
+    topic?: string;
+    eventType: string;
+    data: Record<string, unknown>;
+  }
+  /** Stands where the service would as the subscription's endpoint: keeps what Event Grid posts. */
+  let capture: { url: string; events: GridEvent[]; close(): Promise<void> };
+  let eventGridToken: string;
+  const foreignTopic =
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.EventGrid/topics/lookalike';
+
+  beforeAll(async () => {
+    const events: GridEvent[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const posted = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GridEvent[];
+        events.push(...posted);
+        const code = posted[0]?.data['validationCode'];
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(code ? JSON.stringify({ validationResponse: code }) : '');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    capture = {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      events,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+    expect(await stack.emulator.setEventGridSubscription({ endpoint: capture.url })).toMatchObject({
+      validated: true,
+    });
+    const admin = await person('adele', ['admin']);
+    const menu = await api('PUT', `/manage/phone-numbers/${encodeURIComponent(ownedNumber)}/menu`, admin, {
+      choices: [{ key: '1', target: { phoneNumber: '+14255550141' } }],
+    });
+    expect(menu.status, menu.text).toBe(200);
+    eventGridToken = await stack.services[0]!.signIn('event-grid', { roles: [incomingCallRole] });
+  });
+  afterAll(() => capture?.close());
+
+  const deliver = (events: unknown[], eventType?: string) =>
+    api<Record<string, unknown>>(
+      'POST',
+      '/callautomation/incoming-calls',
+      { sub: 'event-grid', token: eventGridToken },
+      events,
+      eventType ? { 'aeg-event-type': eventType } : {},
+    );
+
+  /** An incoming call the emulator rang, and the IncomingCall event Event Grid carried for it. */
+  async function incomingCall(from: string) {
+    const delivered = await stack.emulator.deliverIncomingCall({ from, to: ownedNumber });
+    const event = capture.events.find(
+      (candidate) =>
+        candidate.eventType === 'Microsoft.Communication.IncomingCall' &&
+        candidate.data['incomingCallContext'] === delivered.incomingCallContext,
+    )!;
+    expect(event.topic).toBe(eventGridTopic);
+    const state = () =>
+      stack.emulator.calls().incomingCalls.find((entry) => entry.serverCallId === delivered.serverCallId)!;
+    const legs = () =>
+      stack.emulator.calls().calls.find((call) => call.serverCallId === delivered.serverCallId)
+        ?.connections ?? [];
+    return { event, state, legs, callId: derivedUuid('incoming', event.id) };
+  }
+
+  const connectionRow = (callId: string) =>
+    stack.tableClients.CallAutomation.getEntity<{ pinRequestId: string }>(callId, 'connection');
+
+  it('answer the subscription handshake only as one handshake, from the resource’s topic', async () => {
+    const validation = (overrides: Record<string, unknown> = {}) => ({
+      id: randomUUID(),
+      topic: eventGridTopic,
+      subject: '',
+      eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+      eventTime: new Date().toISOString(),
+      data: { validationCode: 'let-me-in', validationUrl: 'https://eventgrid.invalid/validate' },
+      dataVersion: '1',
+      metadataVersion: '1',
+      ...overrides,
+    });
+    const answered = await deliver([validation()], 'SubscriptionValidation');
+    expect(answered.status, answered.text).toBe(200);
+    expect(answered.body).toEqual({ validationResponse: 'let-me-in' });
+
+    for (const [events, eventType] of [
+      [[validation()], 'Notification'],
+      [[validation()], undefined],
+      [[validation({ topic: foreignTopic })], 'SubscriptionValidation'],
+      [[validation({ topic: undefined })], 'SubscriptionValidation'],
+      [[validation(), validation()], 'SubscriptionValidation'],
+    ] as const) {
+      const refused = await deliver([...events], eventType);
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body).toMatchObject({ code: 'InvalidSubscriptionValidation' });
+      expect(refused.text).not.toContain('let-me-in');
+    }
+  });
+
+  it('ignore an IncomingCall from another topic, and answer a redelivered one once', async () => {
+    const call = await incomingCall('+14255550181');
+    const foreign = { ...call.event, id: randomUUID(), topic: foreignTopic };
+    const ignored = await deliver([foreign], 'Notification');
+    expect(ignored.status, ignored.text).toBe(200);
+    expect(ignored.body).toEqual({ answered: 0, ignored: 1 });
+    expect(call.state().state).toBe('ringing');
+    await expect(connectionRow(derivedUuid('incoming', foreign.id))).rejects.toMatchObject({
+      statusCode: 404,
+    });
+
+    // Event Grid delivers at least once: the same event twice at once, then again later.
+    const twice = await Promise.all([
+      deliver([call.event], 'Notification'),
+      deliver([call.event], 'Notification'),
+    ]);
+    const again = await deliver([call.event], 'Notification');
+    for (const response of [...twice, again]) {
+      expect(response.status, response.text).toBe(200);
+      expect(response.body).toEqual({ answered: 1, ignored: 0 });
+    }
+    expect(call.state().state).toBe('answered');
+    expect(call.legs()).toHaveLength(1);
+    expect(call.legs()[0]!.repeatabilityRequestId).toBe((await connectionRow(call.callId)).pinRequestId);
+  });
+
+  it('answer is retried with the same repeatability id when ACS took it but answered 503: one connection', async () => {
+    for (const tries of [1, 4]) {
+      const call = await incomingCall(`+1425555019${tries}`);
+      const replaysBefore = stack.emulator.repeatabilityReplays();
+      stack.emulator.injectFaults({ count: tries, status: 503, operation: 'answerCall', after: true });
+      const first = await deliver([call.event], 'Notification');
+      if (tries === 1) {
+        expect(first.status, first.text).toBe(200);
+        expect(stack.emulator.repeatabilityReplays()).toBe(replaysBefore + 1);
+      } else {
+        // Every in-process try failed: Event Grid is told to come back, and its redelivery finishes the answer.
+        expect(first.status, first.text).toBe(503);
+        expect(first.headers.get('retry-after')).toBeTruthy();
+        const redelivered = await deliver([call.event], 'Notification');
+        expect(redelivered.status, redelivered.text).toBe(200);
+        // The three in-process retries were replays; the redelivery is a fourth, unless ACS's CallConnected
+        // reached the service first and told it the connection's id (then there is nothing left to send).
+        expect(stack.emulator.repeatabilityReplays()).toBeGreaterThanOrEqual(replaysBefore + 3);
+      }
+      expect(call.state().state).toBe('answered');
+      expect(call.legs()).toHaveLength(1);
+      expect(call.legs()[0]!.repeatabilityRequestId).toBe((await connectionRow(call.callId)).pinRequestId);
+    }
   });
 });

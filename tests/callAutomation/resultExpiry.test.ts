@@ -11,9 +11,10 @@ import { tablesOf } from '../support/storageOf';
 import { startTestStack, type TestStack } from '../support/testStack';
 
 /*
- * Collected tones are kept CALL_RESULT_TTL_HOURS and no longer: the service in-process on Azurite and the
- * emulator, with a clock the test moves instead of waiting a day. The callbacks are handed to the receiver
- * as the callback route would (its JWT check is the route's, tested end to end elsewhere).
+ * Collected tones are kept CALL_RESULT_TTL_HOURS and no longer, read or not: the service in-process on Azurite
+ * and the emulator, with a clock the test moves instead of waiting a day, and the sweep the timer function
+ * runs called as it would call it. The callbacks are handed to the receiver as the callback route would (its
+ * JWT check is the route's, tested end to end elsewhere).
  */
 let stack: TestStack;
 let automation: CallAutomation;
@@ -54,68 +55,91 @@ const events = (...list: Array<{ type: string; data: Record<string, unknown> }>)
     })),
   );
 
+/** Connects the call once, adds a phone, and has ACS report the tones it collected: the operation's id. */
+async function collectTones(phoneNumber: string, tones: string[]): Promise<string> {
+  if (!(await tables.CallAutomation.getEntity(callId, 'connection').catch(() => undefined))) {
+    await automation.service.connect(organizer, callId);
+  }
+  const { bindingId, callConnectionId } = await tables.CallAutomation.getEntity<{
+    bindingId: string;
+    callConnectionId: string;
+  }>(callId, 'connection');
+  const deliver = async (type: string, data: Record<string, unknown>) =>
+    automation.callbacks.receive(callId, bindingId, events({ type, data: { callConnectionId, ...data } }));
+  await deliver('CallConnected', {});
+  await automation.service.addParticipant(organizer, callId, { phoneNumber });
+  sequence += 1;
+  await deliver('ParticipantsUpdated', {
+    sequenceNumber: sequence,
+    participants: [...phones, phoneNumber].map((number) => ({ identifier: { rawId: `4:${number}` } })),
+  });
+  phones.push(phoneNumber);
+  const listening = await automation.service.recognize(organizer, callId, {
+    participantId: participantIdOf(callId, `4:${phoneNumber}`),
+    dtmf: { maxTones: tones.length },
+  });
+  const tally = await deliver('RecognizeCompleted', {
+    operationContext: listening.operationId,
+    recognitionType: 'dtmf',
+    dtmfResult: { tones },
+    resultInformation: { code: 200, subCode: 8531 },
+  });
+  expect(tally).toEqual({ applied: 1, unchanged: 0, duplicates: 0, ignored: 0 });
+  return listening.operationId;
+}
+let sequence = 0;
+const phones: string[] = [];
+
+/** The columns of the operation's row that hold (or would hold) its sealed result. */
+const resultColumnsOf = async (operationId: string) =>
+  Object.keys(
+    await tables.CallAutomation.getEntity<Record<string, unknown>>(callId, `op_${operationId}`),
+  ).filter((key) => key.startsWith('result') && key !== 'resultInformation');
+
+const expiryEntries = async () => {
+  const entries: string[] = [];
+  for await (const row of tables.CallResultExpiry.listEntities()) entries.push(String(row.rowKey));
+  return entries;
+};
+
 describe('collected tones', () => {
   it('are shown to the organizer until CALL_RESULT_TTL_HOURS, then erased', async () => {
-    await automation.service.connect(organizer, callId);
-    const row = await tables.CallAutomation.getEntity<{ bindingId: string; callConnectionId: string }>(
-      callId,
-      'connection',
-    );
-    const { bindingId, callConnectionId } = row;
-    await automation.callbacks.receive(
-      callId,
-      bindingId,
-      events({ type: 'CallConnected', data: { callConnectionId } }),
-    );
-    await automation.service.addParticipant(organizer, callId, { phoneNumber: '+14255550161' });
-    await automation.callbacks.receive(
-      callId,
-      bindingId,
-      events({
-        type: 'ParticipantsUpdated',
-        data: {
-          callConnectionId,
-          sequenceNumber: 1,
-          participants: [{ identifier: { rawId: '4:+14255550161' } }],
-        },
-      }),
-    );
-    const listening = await automation.service.recognize(organizer, callId, {
-      participantId: participantIdOf(callId, '4:+14255550161'),
-      dtmf: { maxTones: 4 },
-    });
-    const tally = await automation.callbacks.receive(
-      callId,
-      bindingId,
-      events({
-        type: 'RecognizeCompleted',
-        data: {
-          callConnectionId,
-          operationContext: listening.operationId,
-          recognitionType: 'dtmf',
-          dtmfResult: { tones: ['four', 'two', 'four', 'two'] },
-          resultInformation: { code: 200, subCode: 8531 },
-        },
-      }),
-    );
-    expect(tally).toEqual({ applied: 1, unchanged: 0, duplicates: 0, ignored: 0 });
+    const operationId = await collectTones('+14255550161', ['four', 'two', 'four', 'two']);
 
     clock.advance(2 * 60 * 60 * 1000 - 60_000);
-    expect(await automation.service.getOperation(organizer, callId, listening.operationId)).toMatchObject({
+    expect(await automation.service.getOperation(organizer, callId, operationId)).toMatchObject({
       status: 'succeeded',
       result: { tones: ['4', '2', '4', '2'] },
     });
 
     clock.advance(120_000);
-    const expired = await automation.service.getOperation(organizer, callId, listening.operationId);
+    const expired = await automation.service.getOperation(organizer, callId, operationId);
     expect(expired).toMatchObject({ status: 'succeeded', resultInformation: { subCode: 8531 } });
     expect(expired.result).toBeUndefined();
-    const erased = await tables.CallAutomation.getEntity<Record<string, unknown>>(
-      callId,
-      `op_${listening.operationId}`,
-    );
-    expect(
-      Object.keys(erased).filter((key) => key.startsWith('result') && key !== 'resultInformation'),
-    ).toEqual([]);
+    expect(await resultColumnsOf(operationId)).toEqual([]);
+    // Its index entry goes at the next sweep, which finds nothing left to erase.
+    expect(await expiryEntries()).toContain(`${callId}_${operationId}`);
+    expect(await automation.results.sweep()).toMatchObject({ erased: 0, kept: 0 });
+    expect(await expiryEntries()).not.toContain(`${callId}_${operationId}`);
+  });
+
+  it('that nobody reads are erased by the sweep once CALL_RESULT_TTL_HOURS passed, and not before', async () => {
+    const operationId = await collectTones('+14255550162', ['one', 'nine']);
+    expect(await resultColumnsOf(operationId)).not.toEqual([]);
+
+    clock.advance(2 * 60 * 60 * 1000 - 60_000);
+    expect(await automation.results.sweep()).toEqual({ erased: 0, forgotten: 0, kept: 0 });
+    expect(await resultColumnsOf(operationId)).not.toEqual([]);
+
+    clock.advance(120_000);
+    expect(await automation.results.sweep()).toEqual({ erased: 1, forgotten: 1, kept: 0 });
+    expect(await resultColumnsOf(operationId)).toEqual([]);
+    expect(await expiryEntries()).toEqual([]);
+    // The rest of the operation stays, and the organizer reads it without the tones.
+    const read = await automation.service.getOperation(organizer, callId, operationId);
+    expect(read).toMatchObject({ status: 'succeeded', resultInformation: { subCode: 8531 } });
+    expect(read.result).toBeUndefined();
+    // Again: nothing to do.
+    expect(await automation.results.sweep()).toEqual({ erased: 0, forgotten: 0, kept: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { identityStoreOf, tablesOf } from '../support/storageOf';
 import { realSleep } from '../../shared/time/sleep';
+import { systemClock } from '../../shared/time/clock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateCallRequest } from '../../shared/calls/callRequests';
@@ -67,7 +68,12 @@ function callServiceWith(parts: { store?: CallStore; index?: CallIndex; clock?: 
   return createCallService({
     store: parts.store ?? createCallStore(tablesOf(services.config).Calls),
     index: parts.index ?? createCallIndex(tablesOf(services.config).CallIndex),
-    rooms: createAcsRoomsGateway(acsClients, { maxRetries: 0, maxDelayMs: 10, sleep: realSleep }),
+    rooms: createAcsRoomsGateway(acsClients, {
+      maxRetries: 0,
+      maxDelayMs: 10,
+      sleep: realSleep,
+      clock: systemClock,
+    }),
     identities: services.identities,
     subjectIdentities: subjectIdentitiesFrom(identityStoreOf(services.config)),
     tokens: services.tokens,

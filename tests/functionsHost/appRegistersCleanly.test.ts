@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiOperations, operationList } from '../../shared/api/apiOperations';
+import { resultSweepSchedule } from '../../shared/callAutomation/resultSweep';
 import { startFunctionsHost, type FunctionsHost } from '../../local/functionsHost/startFunctionsHost';
 import { repoRoot } from '../support/localService';
 
 /**
  * This app, as `package.json` "main" gives it (the bundle `npm run build` writes), passes every
- * registration rule of the Azure Functions host: nothing is refused, and every operation declared in
- * shared/api is served under its name and route.
+ * registration rule of the Azure Functions host: nothing is refused, every operation declared in
+ * shared/api is served under its name and route, and the timer functions are run.
  */
 let host: FunctionsHost;
 const logLines: string[] = [];
@@ -38,5 +39,10 @@ describe('this app', () => {
       expect(served.get(operation.name)?.methods, operation.name).toContain(operation.method);
     }
     expect(host.functions).toHaveLength(declared.length);
+  });
+
+  it('registers the sweep of expired call results as a timer, on its schedule', () => {
+    expect(host.timers).toEqual([{ name: 'sweepExpiredCallResults', schedule: resultSweepSchedule }]);
+    expect(resultSweepSchedule).toBe('0 */5 * * * *');
   });
 });

@@ -1,3 +1,4 @@
+import { systemClock } from '../../shared/time/clock';
 import { realSleep } from '../../shared/time/sleep';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAcsClientFactory } from '../../shared/acs/acsClientFactory';
@@ -52,7 +53,12 @@ describe.skipIf(!haveOpenssl)('Entra ID instead of keys', () => {
     const config = entraConfig();
     const credential = staticTestCredential(bearer);
     const factory = createAcsClientFactory({ connection: config.acs.connection, credential: credential });
-    const acs = createAcsIdentityGateway(factory, { maxRetries: 0, maxDelayMs: 10, sleep: realSleep });
+    const acs = createAcsIdentityGateway(factory, {
+      maxRetries: 0,
+      maxDelayMs: 10,
+      sleep: realSleep,
+      clock: systemClock,
+    });
     const seen = server.requests.length;
 
     await expect(acs.createIdentity()).resolves.toMatch(/^8:acs:/);

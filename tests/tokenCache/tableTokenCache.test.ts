@@ -1,4 +1,5 @@
 import { identityStoreOf } from '../support/storageOf';
+import { systemClock } from '../../shared/time/clock';
 import { realSleep } from '../../shared/time/sleep';
 import { randomBytes } from 'node:crypto';
 import { TableClient, type TableEntityResult } from '@azure/data-tables';
@@ -350,7 +351,12 @@ describe('cache failures', () => {
       const table = cacheTable(config.tables.namePrefix, cacheStorage.connectionString);
       await table.createTable();
       const factory = createAcsClientFactory({ connection: config.acs.connection });
-      const acs = createAcsIdentityGateway(factory, { maxRetries: 0, maxDelayMs: 10, sleep: realSleep });
+      const acs = createAcsIdentityGateway(factory, {
+        maxRetries: 0,
+        maxDelayMs: 10,
+        sleep: realSleep,
+        clock: systemClock,
+      });
       const tokens = createTokenService({
         acs,
         identities: services.identities,

@@ -17,6 +17,8 @@ export interface Invitation {
   operationContext?: string;
   callbackUri: string;
   repeatabilityRequestId?: string;
+  /** The number a phone being invited is shown (one of the resource's). */
+  sourceCallerIdNumber?: string;
   cancelRing?: CancelTimer;
 }
 

@@ -21,6 +21,8 @@ export interface CallConnectionView {
     target: string;
     state: string;
     repeatabilityRequestId?: string;
+    /** Phones only: the caller id they were shown. */
+    sourceCallerIdNumber?: string;
   }>;
   deliveries: CallbackDelivery[];
 }
@@ -81,6 +83,7 @@ export function callsView(
         ...(invitation.repeatabilityRequestId
           ? { repeatabilityRequestId: invitation.repeatabilityRequestId }
           : {}),
+        ...(invitation.sourceCallerIdNumber ? { sourceCallerIdNumber: invitation.sourceCallerIdNumber } : {}),
       })),
       deliveries: sender.deliveries(connection.id),
     })),

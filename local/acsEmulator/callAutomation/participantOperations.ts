@@ -31,8 +31,9 @@ export function addParticipant(
   requireConnected(connection);
   const target = rawIdOf(request.participantToAdd, 'participantToAdd');
   const call = connection.serverCall;
+  let sourceCallerIdNumber: string | undefined;
   if (isPhoneRawId(target)) {
-    checkedCallerId(ctx, request.sourceCallerIdNumber);
+    sourceCallerIdNumber = checkedCallerId(ctx, request.sourceCallerIdNumber);
     if (call.locator.kind === 'room' && !ctx.rooms.get(call.locator.roomId).pstnDialOutEnabled) {
       throw insufficientPermissions(`PSTN dial-out is not enabled for room ${call.locator.roomId}.`);
     }
@@ -45,6 +46,7 @@ export function addParticipant(
     callbackUri: request.operationCallbackUri ?? connection.callbackUri,
     ...(request.operationContext === undefined ? {} : { operationContext: request.operationContext }),
     ...(repeatabilityRequestId ? { repeatabilityRequestId } : {}),
+    ...(sourceCallerIdNumber ? { sourceCallerIdNumber } : {}),
   };
   connection.invitations.set(invitation.invitationId, invitation);
   const timeoutMs =

@@ -1,4 +1,8 @@
-import { startAcsEmulator, type AcsEmulator } from '../../../local/acsEmulator/startAcsEmulator';
+import {
+  startAcsEmulator,
+  type AcsEmulator,
+  type AcsEmulatorOptions,
+} from '../../../local/acsEmulator/startAcsEmulator';
 import { startAzuriteTables, type AzuriteTables } from '../../../local/azurite/startAzuriteTables';
 import { freePort } from '../../../local/freePort';
 import { loadConfig } from '../../../shared/config/loadConfig';
@@ -29,11 +33,19 @@ export interface AutomationStack {
  * Instances after the first trust the first's dev issuer, so one sign-in works on all.
  */
 export async function startAutomationStack(
-  options: { instances?: number; env?: Record<string, string> } = {},
+  options: {
+    instances?: number;
+    env?: Record<string, string>;
+    /** Call-time lengths for the emulator (before its time scale of 0.01). */
+    callAutomation?: AcsEmulatorOptions['callAutomation'];
+  } = {},
 ): Promise<AutomationStack> {
   const [tables, emulator, proxy] = await Promise.all([
     startAzuriteTables(),
-    startAcsEmulator({ timeScale: 0.01 }),
+    startAcsEmulator({
+      timeScale: 0.01,
+      ...(options.callAutomation ? { callAutomation: options.callAutomation } : {}),
+    }),
     startCallbackProxy(),
   ]);
   const shared = {
@@ -121,9 +133,11 @@ export function apiOf(service: LocalService) {
     path: string,
     who?: Person,
     body?: unknown,
+    headers?: Record<string, string>,
   ): Promise<ServiceResponse<T>> =>
     service.request<T>(method, `/api${path}`, {
       ...(who ? { token: who.token } : {}),
       ...(body !== undefined ? { body } : {}),
+      ...(headers ? { headers } : {}),
     });
 }
