@@ -1,6 +1,6 @@
 import { acsFailure } from '../acs/acsFailure';
 import { dependencyUnavailable } from '../errors/serviceError';
-import { backoffDelay } from '../retry/backoff';
+import { conflicted, retryOnConflict } from '../retry/retryOnConflict';
 import type { Sleep } from '../time/sleep';
 import type { Versioned } from '../storage/versioned';
 import type { AutomationStore } from './automationStore';
@@ -38,18 +38,25 @@ export function createAutomationWrites(store: AutomationStore, sleep: Sleep): Au
     write: (next: T, etag: string) => Promise<boolean>,
     change: (current: T) => T | undefined,
   ): Promise<T | undefined> {
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const current = await read();
-      if (!current) return undefined;
-      const next = change(current.value);
-      if (next === undefined) return current.value;
-      if (await write(next, current.etag)) return next;
-      await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 100 }));
-    }
-    throw dependencyUnavailable('This call is being changed by many requests at once; try again.', {
-      retryAfterSeconds: 1,
-      code: 'CallBusy',
-    });
+    return retryOnConflict(
+      async () => {
+        const current = await read();
+        if (!current) return undefined;
+        const next = change(current.value);
+        if (next === undefined) return current.value;
+        return (await write(next, current.etag)) ? next : conflicted;
+      },
+      {
+        maxAttempts,
+        backoff: { baseMs: 5, maxMs: 100 },
+        sleep,
+        exhausted: () =>
+          dependencyUnavailable('This call is being changed by many requests at once; try again.', {
+            retryAfterSeconds: 1,
+            code: 'CallBusy',
+          }),
+      },
+    );
   }
 
   const writes: AutomationWrites = {
