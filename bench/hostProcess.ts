@@ -25,8 +25,11 @@ export interface HostProcess {
   url: string;
 }
 
-/** The schema's ceiling: no bench user is ever rate limited, while the limiter still does its work. */
-const unlimitedTokensPerMinute = '100000';
+/**
+ * The schemas' ceiling, for the token issuance limit and the ACS budget: no bench user is ever rate
+ * limited (the seeding alone creates 50 calls for one user), while the limiters still do all their work.
+ */
+const unlimitedPerMinute = '100000';
 
 export async function newHostIdentity(dependencies: HostDependencies): Promise<HostIdentity> {
   return {
@@ -49,7 +52,8 @@ export function hostEnvironment(identity: HostIdentity): NodeJS.ProcessEnv {
     LOCAL_DATA_DIR: identity.dataDir,
     TABLES_CONNECTION_STRING: identity.tablesConnectionString,
     ACS_CONNECTION_STRING: identity.acsConnectionString,
-    TOKEN_RATE_LIMIT_PER_MINUTE: unlimitedTokensPerMinute,
+    TOKEN_RATE_LIMIT_PER_MINUTE: unlimitedPerMinute,
+    SUBJECT_ACS_BUDGET_PER_MINUTE: unlimitedPerMinute,
     TOKEN_CACHE_KEY: identity.tokenCacheKey,
   };
 }
