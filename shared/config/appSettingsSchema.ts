@@ -25,6 +25,13 @@ const scopeList = z.string().transform((value, ctx) => {
 const integer = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** A switch as app settings hold it: the text `true` or `false`. */
+const onOff = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((value) => value === 'true');
+
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 /** https, or http to this machine only (the local host and its emulators). */
@@ -216,25 +223,17 @@ export const appSettingsSchema = z.object({
   MAX_REQUEST_BODY_BYTES: integer(1024, 10 * 1024 * 1024, 65_536).describe(
     'Largest request body a function accepts.',
   ),
-  API_EXPLORER_ENABLED: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true')
-    .describe(
-      'Serve the API explorer (Swagger UI) at `/api/docs/`; on for `npm start`, off in Azure unless set.',
-    ),
+  API_EXPLORER_ENABLED: onOff('false').describe(
+    'Serve the API explorer (Swagger UI) at `/api/docs/`; on for `npm start`, off in Azure unless set.',
+  ),
   CORS_ALLOWED_ORIGINS: originList
     .default([])
     .describe(
       'Origins (scheme://host[:port], comma-separated) whose browser pages may call the API, or `*` for any; empty: no cross-origin access. The app answers CORS itself (Flex Consumption has no platform CORS).',
     ),
-  WEB_APP_ENABLED: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true')
-    .describe(
-      "Serve the web app (every flow of the service, in a browser) at `/api/app/`, on the API's own origin.",
-    ),
+  WEB_APP_ENABLED: onOff('true').describe(
+    "Serve the web app (every flow of the service, in a browser) at `/api/app/`, on the API's own origin.",
+  ),
   WEB_APP_CLIENT_ID: z
     .string()
     .min(1)
