@@ -2,11 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accessKeySchema, randomAccessKey } from './accessKey';
 import type { EventGridSubscriptionSpec } from './callAutomation/eventGridDelivery';
-import {
-  EmulatedCallAutomation,
-  type CallAutomationControl,
-  type CallAutomationOptions,
-} from './callAutomation/emulatedCallAutomation';
+import type { CallAutomationControl } from './callAutomation/callAutomationControl';
+import { EmulatedCallAutomation, type CallAutomationOptions } from './callAutomation/emulatedCallAutomation';
 import { controlRoutes, type EmulatorControl } from './controlRoutes';
 import { EmulatorState } from './emulatorState';
 import { FaultInjector, type FaultSpec } from './faultInjector';

@@ -3,7 +3,7 @@ import { badRequest } from '../acsError';
 import { parseJsonBody } from '../requestBody';
 import type { Route } from '../route';
 import { callbackFaultSpecSchema } from './callbackFaults';
-import type { CallAutomationControl } from './emulatedCallAutomation';
+import type { CallAutomationControl } from './callAutomationControl';
 import { mediaFaultSpecSchema } from './mediaFaults';
 import { ownedPhoneNumberSpecSchema } from './ownedPhoneNumbers';
 import { partySpecSchema } from './partyBehaviours';

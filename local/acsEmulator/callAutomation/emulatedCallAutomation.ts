@@ -1,5 +1,6 @@
 import type { EmulatorState } from '../emulatorState';
 import type { Route } from '../route';
+import type { CallAutomationControl } from './callAutomationControl';
 import { callAutomationControlRoutes } from './callAutomationControlRoutes';
 import type { CallAutomationContext } from './callAutomationContext';
 import { callbackKeyRoutes } from './callbackKeyRoutes';
@@ -33,27 +34,6 @@ export interface CallAutomationOptions {
   durations?: Partial<SimulatedDurations>;
   /** The numbers the resource owns; default one, +14255550100, with inbound and outbound calling. */
   phoneNumbers?: OwnedPhoneNumberSpec[];
-}
-
-/** What a test or a person can do on the far end of calls, and see of them; the same over `/__emulator/`. */
-export interface CallAutomationControl {
-  setParty(spec: PartySpec): void;
-  parties(): Array<PartyBehaviour & { target: string }>;
-  /** Tones as the API spells them (`one`, `pound`) or as on a keypad (`1`, `#`). */
-  pressDtmf(callConnectionId: string, participant: string, tones: string[]): FarEndInput;
-  speak(callConnectionId: string, participant: string, phrase: string): FarEndInput;
-  joinCall(callConnectionId: string, participant: string): void;
-  hangUpParty(callConnectionId: string, participant: string): void;
-  deliverIncomingCall(request: IncomingCallRequest): Promise<IncomingCallDelivery>;
-  setEventGridSubscription(spec: EventGridSubscriptionSpec): Promise<EventGridSubscriptionView>;
-  eventGridSubscription(): EventGridSubscriptionView | undefined;
-  validateEventGridSubscription(code: string): boolean;
-  injectCallbackFault(spec: CallbackFaultSpec): void;
-  injectMediaFault(spec: MediaFaultSpec): void;
-  calls(): { calls: CallView[]; incomingCalls: IncomingCallView[] };
-  callbackDeliveries(): CallbackDelivery[];
-  phoneNumbers(): PurchasedPhoneNumber[];
-  addPhoneNumber(spec: OwnedPhoneNumberSpec): PurchasedPhoneNumber;
 }
 
 /**
