@@ -9,10 +9,9 @@ import {
 import { startAzuriteTables, type AzuriteTables } from './azurite/startAzuriteTables';
 import { createDevIssuer, type DevIssuer } from './devIssuer/devIssuer';
 import { loadOrCreateDevSigningKey } from './devIssuer/devSigningKey';
-import { freePort } from './freePort';
 import { parseAllowedHosts } from './functionsHost/allowedHost';
 import type { FunctionError } from './functionsHost/hostRegistrationRules';
-import { startFunctionsHost, type FunctionsHost } from './functionsHost/startFunctionsHost';
+import { bindHostPort, startFunctionsHost, type FunctionsHost } from './functionsHost/startFunctionsHost';
 
 export interface LocalStackOptions {
   appRoot: string;
@@ -94,9 +93,12 @@ export function incomingCallsSubscription(
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const settings = { ...options.settings };
-  const port = options.port === 0 ? await freePort() : options.port;
-  const baseUrl = `http://localhost:${port}`;
-  const started: Array<{ close(): Promise<void> }> = [];
+  // Bound before anything else, so the URL the app's settings name (the dev issuer's) is surely ours.
+  const bound = await bindHostPort(options.port);
+  const baseUrl = `http://localhost:${bound.port}`;
+  // Until the host owns the port: a start-up that fails before gives it back.
+  const port = { close: () => new Promise<void>((resolve) => bound.server.close(() => resolve())) };
+  const started: Array<{ close(): Promise<void> }> = [port];
   const log = options.log ?? ((line: string) => console.log(line));
   const closeAll = async () => {
     for (const part of started.reverse()) await part.close().catch(() => undefined);
@@ -141,7 +143,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, settings);
     const host: FunctionsHost = await startFunctionsHost({
       appRoot: options.appRoot,
-      port,
+      bound,
       maxRequestBodyBytes: azureHostBodyLimit,
       allowedHosts: parseAllowedHosts(settings.LOCAL_ALLOWED_HOSTS),
       mounts: [

@@ -14,6 +14,12 @@ export interface FunctionsHostOptions {
   appRoot: string;
   /** Default 0 (any free port). */
   port?: number;
+  /**
+   * A socket already bound (see bindHostPort), instead of `port`: for a caller that must know the port
+   * before the app loads (its settings name the host's own URL), without the race of a port freed and
+   * taken again.
+   */
+  bound?: BoundPort;
   /** Default '127.0.0.1'. */
   hostname?: string;
   /** Default 65536; larger bodies get 413 before the function runs. */
@@ -61,6 +67,18 @@ function systemLogTo(log: (line: string) => void) {
   return (level: CoreLogLevel, message: string): void => {
     if (!QUIET_SYSTEM_LEVELS.has(level)) log(`[functions] ${level}: ${message}`);
   };
+}
+
+/** A listening server that no request is routed on yet, and its port. */
+export interface BoundPort {
+  server: Server;
+  port: number;
+}
+
+/** Binds the host's port now; the host routes requests once it has loaded the app (startFunctionsHost). */
+export async function bindHostPort(port: number, hostname = '127.0.0.1'): Promise<BoundPort> {
+  const server = createServer();
+  return { server, port: await listen(server, port, hostname) };
 }
 
 function listen(server: Server, port: number, hostname: string): Promise<number> {
@@ -145,8 +163,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     options.settings ?? process.env,
   );
 
-  const server = createServer();
-  const port = await listen(server, options.port ?? 0, hostname);
+  const { server, port } = options.bound ?? (await bindHostPort(options.port ?? 0, hostname));
   const origin = originOf(hostname, port);
   let markStarted: (started: boolean) => void = () => undefined;
   const started = new Promise<boolean>((resolve) => (markStarted = resolve));
