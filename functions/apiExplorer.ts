@@ -5,6 +5,7 @@ import { apiExplorerAssets, apiExplorerAssetsDir } from './http/apiExplorerAsset
 import { currentConfig } from './http/currentServices';
 import { operations } from './http/operations';
 import { registerOperation } from './http/registerOperation';
+import { folderRedirect } from './http/folderRedirect';
 import { Reply } from './http/reply';
 
 /** The one file of ours: points the published page at this API's document, relative to /api/docs/. */
@@ -30,11 +31,8 @@ registerOperation(operations.apiExplorer, async ({ params, request }) => {
   if (!currentConfig().http.apiExplorerEnabled) {
     throw notFound('The API explorer is off (API_EXPLORER_ENABLED).', { code: 'ApiExplorerDisabled' });
   }
-  // The page loads its files relative to itself: it must be seen at /api/docs/, with the slash.
-  const { pathname } = new URL(request.url);
-  if (!params.file && !pathname.endsWith('/')) {
-    return new Reply({ status: 308, headers: { location: `${pathname}/` } });
-  }
+  const redirect = folderRedirect(request, params.file);
+  if (redirect) return redirect;
   const file = params.file || 'index.html';
   if (file === 'swagger-initializer.js') {
     return new Reply({

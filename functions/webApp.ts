@@ -4,6 +4,7 @@ import { notFound } from '../shared/errors/serviceError';
 import { currentConfig } from './http/currentServices';
 import { operations } from './http/operations';
 import { registerOperation } from './http/registerOperation';
+import { folderRedirect } from './http/folderRedirect';
 import { Reply } from './http/reply';
 import { webAppChunkPattern, webAppContentType, webAppEntryFile, webAppFilesDir } from './http/webAppFiles';
 
@@ -38,11 +39,8 @@ registerOperation(operations.webAppSettings, async () => {
 
 registerOperation(operations.webApp, async ({ params, request }) => {
   webAppEnabled();
-  // The page loads its files relative to itself: it must be seen at /api/app/, with the slash.
-  const { pathname } = new URL(request.url);
-  if (!params.file && !pathname.endsWith('/')) {
-    return new Reply({ status: 308, headers: { location: `${pathname}/` } });
-  }
+  const redirect = folderRedirect(request, params.file);
+  if (redirect) return redirect;
   const file = params.file || webAppEntryFile;
   const contentType = webAppContentType(file);
   const raw = contentType
