@@ -75,9 +75,22 @@ export interface BoundPort {
   port: number;
 }
 
-/** Binds the host's port now; the host routes requests once it has loaded the app (startFunctionsHost). */
+/**
+ * Binds the host's port now; the host routes requests once it has loaded the app (startFunctionsHost).
+ * Until then a request is answered 503 with Retry-After, not left waiting on a server with no handler.
+ */
 export async function bindHostPort(port: number, hostname = '127.0.0.1'): Promise<BoundPort> {
-  const server = createServer();
+  const server = createServer((_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' }).end(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'The host is starting.',
+        code: 'HostStarting',
+      }),
+    );
+  });
   return { server, port: await listen(server, port, hostname) };
 }
 
@@ -167,8 +180,10 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   const origin = originOf(hostname, port);
   let markStarted: (started: boolean) => void = () => undefined;
   const started = new Promise<boolean>((resolve) => (markStarted = resolve));
-  // Attached before any connection can be accepted (we are still in the 'listening' turn); requests
-  // then wait for `started`, so none reaches a function before the appStart hooks have run.
+  // Attached before any connection can be accepted (we are still in the 'listening' turn, or a port bound
+  // earlier was answering 503 until now); requests then wait for `started`, so none reaches a function
+  // before the appStart hooks have run.
+  server.removeAllListeners('request');
   server.on(
     'request',
     createFunctionsRequestListener({
